@@ -1,0 +1,1 @@
+"""Shared test fixtures: named personas and small ``make_*`` helpers live in app conftests."""

@@ -1,0 +1,1 @@
+"""Dukcapil Daring: online population administration and civil registration."""

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_otp.forms import OTPAuthenticationForm
+
+from dukcapil.accounts.decorators import staff_verified_required
+
+
+class StaffLoginView(auth_views.LoginView):
+    """Password and a TOTP code (or a one-time backup code) in one form."""
+
+    form_class = OTPAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = False
+
+
+class StaffLogoutView(auth_views.LogoutView):
+    pass
+
+
+@staff_verified_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {"staff": request.user})

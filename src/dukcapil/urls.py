@@ -1,0 +1,14 @@
+"""Root URLs. Each audience has its own url module (staff here; portal, desk and API come later)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from dukcapil.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", core_views.home, name="home"),
+    path("staf/", include("dukcapil.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
