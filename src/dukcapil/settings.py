@@ -1,4 +1,6 @@
-"""Django settings, read from the environment. SQLite in ``./var`` unless ``DATABASE_URL`` is set."""
+"""Django settings, read from the environment.
+
+SQLite in ``./var`` unless ``DATABASE_URL`` is set."""
 
 from __future__ import annotations
 
@@ -69,7 +71,8 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite in DUKCAPIL_DATA_DIR by default, PostgreSQL (psycopg 3, pooled) with DATABASE_URL.
+# Database: SQLite in DUKCAPIL_DATA_DIR by default; PostgreSQL (psycopg 3, pooled) with
+# DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}

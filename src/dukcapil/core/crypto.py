@@ -1,9 +1,9 @@
 """Encryption of identifiers at rest: AES-256-GCM for the value, a keyed HMAC for exact lookup.
 
-Keys come from the environment (``DUKCAPIL_DATA_KEYS``, ``DUKCAPIL_INDEX_KEY``, or their ``*_FILE``
-variants) or, for a local machine, from files in ``DUKCAPIL_DATA_DIR/keys`` that are created on first
-use. ``DUKCAPIL_DATA_KEYS`` is a comma-separated list of ``id:base64key``; the first encrypts, all
-decrypt, so a key can be rotated without rewriting every row at once.
+Keys come from the environment (``DUKCAPIL_DATA_KEYS``, ``DUKCAPIL_INDEX_KEY``, or their
+``*_FILE`` variants) or, for a local machine, from files in ``DUKCAPIL_DATA_DIR/keys`` that are
+created on first use. ``DUKCAPIL_DATA_KEYS`` is a comma-separated list of ``id:base64key``; the
+first encrypts, all decrypt, so a key can be rotated without rewriting every row at once.
 
 Ciphertext format (text, so that it fits any database and ``COPY``):
 ``<key id>$<base64url(nonce 12 bytes || ciphertext || tag)>``. The associated data binds a value to

@@ -15,7 +15,9 @@ class EncryptedTextField(models.TextField):
     It cannot be filtered on: look values up through their blind index column instead.
     """
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, *args: Any, **kw: Any) -> None:
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, *args: Any, **kw: Any
+    ) -> None:
         super().contribute_to_class(cls, name, *args, **kw)
         self.crypto_context = f"{cls._meta.app_label}.{cls._meta.model_name}.{name}"
 

@@ -153,6 +153,9 @@ class RegistryChange(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
 
 class IdentifierSerial(models.Model):
     """The last serial handed out per identifier prefix (kind, kecamatan, date part).
@@ -169,3 +172,6 @@ class IdentifierSerial(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "prefix"], name="identifierserial_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.prefix}: {self.last_serial}"

@@ -1,0 +1,41 @@
+# The two commands: `make run` (set up everything and serve on http://127.0.0.1:8000) and
+# `make test` (the whole suite). DATABASE_URL switches from SQLite in ./var to PostgreSQL.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install bench lint format messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/dukcapil serve
+
+test: $(STAMP)
+	DUKCAPIL_DATA_DIR=var/test $(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate the gettext catalogues (needs GNU gettext) and compile them; both are committed.
+messages: $(STAMP)
+	cd src/dukcapil && ../../$(BIN)/dukcapil makemessages -l en -l id --no-obsolete --no-location
+	cd src/dukcapil && ../../$(BIN)/dukcapil compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+from dukcapil.cli import main
+
+main()

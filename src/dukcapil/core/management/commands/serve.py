@@ -1,0 +1,69 @@
+"""``dukcapil serve``: prepare everything a fresh machine needs, then serve the whole system.
+
+Idempotent: a second run finds the database, keys, demo accounts and population in place and
+starts in seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from dukcapil.core.crypto import keyring
+
+DEMO_RESIDENTS = 20_000
+
+
+class Command(BaseCommand):
+    help = "Siapkan basis data dan data demo, lalu layani sistem di http://127.0.0.1:PORT"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--no-demo", action="store_true", help="no demo accounts or residents")
+        parser.add_argument("--prepare-only", action="store_true", help="prepare, do not serve")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.prepare(demo=not options["no_demo"])
+        url = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(self.style.SUCCESS(f"\nDukcapil Daring: {url}/"))
+        self.stdout.write(f"  Petugas / staff login : {url}/staf/masuk/")
+        self.stdout.write(f"  Admin                 : {url}/admin/")
+        self.stdout.write(f"  Health                : {url}/healthz\n")
+        if options["prepare_only"]:
+            return
+        self.serve(host=options["host"], port=options["port"], workers=options["workers"])
+
+    def prepare(self, *, demo: bool) -> None:
+        keyring()  # creates the local keys in DUKCAPIL_DATA_DIR/keys on first use
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not demo:
+            return
+        call_command("setup_demo_accounts", stdout=self.stdout)
+        from dukcapil.registry.models import Resident
+
+        existing = Resident.objects.count()
+        if existing < DEMO_RESIDENTS:
+            self.stdout.write(f"Membuat {DEMO_RESIDENTS - existing} penduduk sintetis …")
+            call_command("seed_population", residents=DEMO_RESIDENTS - existing)
+
+    def serve(self, *, host: str, port: int, workers: int) -> None:
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+        argv = [
+            gunicorn,
+            "dukcapil.wsgi:application",
+            "--bind", f"{host}:{port}",
+            "--workers", str(workers),
+            "--threads", "4",
+            "--access-logfile", "-",
+        ]  # fmt: skip
+        sys.stdout.flush()
+        os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with the web server
