@@ -95,9 +95,7 @@ class Resident(models.Model):
         _("status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE
     )
     life_status_date = models.DateField(_("tanggal meninggal/pindah"), null=True, blank=True)
-    nik_prefix_unknown = models.BooleanField(
-        _("kode wilayah NIK perlu diperiksa"), default=False
-    )
+    nik_prefix_unknown = models.BooleanField(_("kode wilayah NIK perlu diperiksa"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
