@@ -30,10 +30,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "dukcapil.core",
     "dukcapil.regions",
     "dukcapil.registry",
     "dukcapil.accounts",
+    "dukcapil.catalog",
+    "dukcapil.applications",
+    "dukcapil.notifications",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +130,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 OTP_TOTP_ISSUER = "Dukcapil Daring"
+
+# Background work: jobs are rows written in the same transaction as the change that caused them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The province this deployment serves (Kemendagri code) and where its keys live.
 DUKCAPIL_PROVINCE_CODE = env_str("DUKCAPIL_PROVINCE_CODE", "36")

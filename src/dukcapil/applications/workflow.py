@@ -1,0 +1,413 @@
+"""The one place where an application's status changes.
+
+Each transition names the states it leaves from, the state it reaches, who may make it, what must
+hold before it, and what it causes. :func:`_transition` locks the row, checks, saves, writes the
+event and enqueues side effects in one transaction, so either all of it happens or none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dukcapil.accounts.models import Role
+from dukcapil.applications.actors import Actor
+from dukcapil.applications.models import (
+    Application,
+    ApplicationEvent,
+    RequirementVerdict,
+    RevisionReason,
+)
+from dukcapil.applications.models import Status as S
+from dukcapil.core.working_days import add_working_days
+
+STAFF, CITIZEN, API, SYSTEM = "staff", "citizen", "api", "system"
+
+
+class TransitionError(ValidationError):
+    """The application is not in a state from which this transition can be made (HTTP 409)."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    label: object
+    roles: frozenset[str] = frozenset()  # staff roles allowed
+    kinds: frozenset[str] = frozenset({STAFF})  # which kinds of actor
+    assignee_only: bool = False  # only the verifier who claimed the case
+    tasks: tuple[str, ...] = field(default=("notify_applicant",))
+
+
+def _t(name, sources, target, label, roles=(), kinds=(STAFF,), assignee_only=False, tasks=None):
+    return Transition(
+        name=name,
+        sources=frozenset(sources),
+        target=target,
+        label=label,
+        roles=frozenset(roles),
+        kinds=frozenset(kinds),
+        assignee_only=assignee_only,
+        tasks=("notify_applicant",) if tasks is None else tuple(tasks),
+    )
+
+
+OPERATOR, VERIFIER = Role.KECAMATAN_OPERATOR, Role.VERIFIER
+DISPATCH, SIGNER, HEAD = Role.DISPATCH_OFFICER, Role.SIGNING_OFFICIAL, Role.REGENCY_HEAD
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        _t("submit", [S.DRAFT], S.SUBMITTED, gettext_lazy("ajukan"), [OPERATOR],
+           [STAFF, CITIZEN, API, SYSTEM]),
+        _t("claim", [S.SUBMITTED], S.IN_REVIEW, gettext_lazy("ambil untuk diverifikasi"),
+           [VERIFIER], tasks=()),
+        _t("release", [S.IN_REVIEW], S.SUBMITTED, gettext_lazy("kembalikan ke antrean"),
+           [VERIFIER, HEAD], tasks=()),
+        _t("request_revision", [S.IN_REVIEW], S.NEEDS_REVISION,
+           gettext_lazy("minta perbaikan"), [VERIFIER], assignee_only=True),
+        _t("resubmit", [S.NEEDS_REVISION], S.SUBMITTED, gettext_lazy("ajukan ulang"),
+           [OPERATOR], [STAFF, CITIZEN, API]),
+        _t("approve", [S.IN_REVIEW], S.APPROVED, gettext_lazy("setujui"), [VERIFIER],
+           assignee_only=True),
+        _t("reject", [S.IN_REVIEW], S.REJECTED, gettext_lazy("tolak"), [VERIFIER],
+           assignee_only=True),
+        _t("issue", [S.APPROVED], S.ISSUED, gettext_lazy("terbitkan dokumen"), [SIGNER],
+           [STAFF, SYSTEM]),
+        _t("mark_printed", [S.ISSUED], S.PRINTED, gettext_lazy("tandai sudah dicetak"),
+           [DISPATCH], tasks=()),
+        _t("ship", [S.ISSUED, S.PRINTED], S.IN_DELIVERY, gettext_lazy("kirim"), [DISPATCH],
+           [STAFF, SYSTEM]),
+        _t("ready_for_pickup", [S.ISSUED, S.PRINTED, S.IN_DELIVERY], S.READY_FOR_PICKUP,
+           gettext_lazy("siap diambil"), [DISPATCH, OPERATOR], [STAFF, SYSTEM]),
+        _t("complete", [S.IN_DELIVERY, S.READY_FOR_PICKUP], S.COMPLETED,
+           gettext_lazy("selesai"), [DISPATCH, OPERATOR], [STAFF, SYSTEM]),
+        _t("cancel", [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.NEEDS_REVISION], S.CANCELLED,
+           gettext_lazy("batalkan"), [OPERATOR], [STAFF, CITIZEN, API]),
+        _t("expire", [S.NEEDS_REVISION], S.EXPIRED, gettext_lazy("kedaluwarsa"), (), [SYSTEM]),
+    )
+}  # fmt: skip
+
+
+def allowed_transitions(application: Application, actor: Actor) -> list[Transition]:
+    """Transitions this actor could make now (for showing buttons; the functions check again)."""
+    result = []
+    for t in TRANSITIONS.values():
+        if application.status not in t.sources:
+            continue
+        try:
+            _check_actor(t, application, actor)
+        except (PermissionDenied, Http404):
+            continue
+        result.append(t)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+
+def in_jurisdiction(application: Application, user: object) -> bool:
+    """Whether a staff user's jurisdiction covers this application's office and kecamatan."""
+    if not getattr(user, "is_active", False):
+        return False
+    level = getattr(user, "jurisdiction_level", "")
+    if level == "province":
+        return application.office.province_id == settings.DUKCAPIL_PROVINCE_CODE
+    if level == "regency":
+        return application.office_id == user.regency_id
+    if level == "kecamatan":
+        return application.kecamatan_id == user.kecamatan_id
+    return False
+
+
+def _check_actor(t: Transition, app: Application, actor: Actor) -> None:
+    if actor.kind not in t.kinds:
+        raise PermissionDenied(_("Langkah ini tidak dapat dilakukan oleh Anda."))
+    if actor.kind == STAFF:
+        # Out of jurisdiction is "not found": the case's existence is not revealed.
+        if not in_jurisdiction(app, actor.user):
+            raise Http404
+        if actor.role not in t.roles:
+            raise PermissionDenied(_("Peran Anda tidak boleh melakukan langkah ini."))
+        if t.assignee_only and app.assigned_to_id != actor.user.pk:
+            raise PermissionDenied(_("Permohonan ini sedang ditangani verifikator lain."))
+    elif actor.kind == CITIZEN:
+        if app.applicant_id != actor.resident_id:
+            raise Http404
+    elif actor.kind == API and app.office_id != actor.office_code:
+        raise Http404
+
+
+def _require_state(t: Transition, app: Application) -> None:
+    if app.status not in t.sources:
+        raise TransitionError(
+            _("Permohonan berstatus \u201c%(status)s\u201d: tidak dapat di%(action)s.")
+            % {"status": app.get_status_display(), "action": t.label},
+            code="invalid_transition",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine
+
+
+def _transition(
+    application: Application,
+    name: str,
+    actor: Actor,
+    *,
+    note: str = "",
+    data: dict | None = None,
+    guard: Callable[[Application], None] | None = None,
+    effect: Callable[[Application], Iterable[str]] | None = None,
+) -> Application:
+    t = TRANSITIONS[name]
+    with transaction.atomic():
+        app = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("office", "service_version")
+            .get(pk=application.pk)
+        )
+        _check_actor(t, app, actor)
+        _require_state(t, app)
+        if guard is not None:
+            guard(app)
+        from_status = app.status
+        app.status = t.target
+        changed = {"status", *(effect(app) if effect is not None else ())}
+        app.save(update_fields=sorted(changed))
+        event = ApplicationEvent.objects.create(
+            application=app,
+            transition=name,
+            from_status=from_status,
+            to_status=t.target,
+            actor=actor.user if actor.kind == STAFF else None,
+            actor_kind=actor.kind,
+            actor_label=actor.label,
+            note=note,
+            data=data or {},
+        )
+        _enqueue(t, event)
+    return app
+
+
+def _enqueue(t: Transition, event: ApplicationEvent) -> None:
+    # Imported here: tasks import services, which import this module.
+    from dukcapil.applications import tasks
+
+    for task_name in t.tasks:
+        getattr(tasks, task_name).enqueue(event.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Transitions
+
+
+def submit(*, application: Application, actor: Actor) -> Application:
+    """A complete draft enters its office's queue, with its service-level due date."""
+    from dukcapil.applications.requirements import check_complete
+    from dukcapil.catalog.selectors import service_level_days
+
+    def effect(app: Application) -> list[str]:
+        now = timezone.now()
+        days = service_level_days(version=app.service_version, regency_code=app.office_id)
+        app.submitted_at = now
+        app.due_date = add_working_days(timezone.localdate(now), days)
+        return ["submitted_at", "due_date"]
+
+    return _transition(application, "submit", actor, guard=check_complete, effect=effect)
+
+
+def resubmit(*, application: Application, actor: Actor, note: str = "") -> Application:
+    """The applicant answered the revision request; the case goes back into the queue with its
+    service-level clock restarted."""
+    from dukcapil.applications.requirements import check_complete, check_revision_answered
+
+    def guard(app: Application) -> None:
+        check_complete(app)
+        check_revision_answered(app)
+
+    def effect(app: Application) -> list[str]:
+        from dukcapil.catalog.selectors import service_level_days
+
+        days = service_level_days(version=app.service_version, regency_code=app.office_id)
+        app.due_date = add_working_days(timezone.localdate(), days)
+        app.assigned_to = None
+        app.revision_due_date = None
+        return ["due_date", "assigned_to", "revision_due_date"]
+
+    return _transition(application, "resubmit", actor, note=note, guard=guard, effect=effect)
+
+
+def claim(*, application: Application, actor: Actor) -> Application:
+    def effect(app: Application) -> list[str]:
+        app.assigned_to = actor.user
+        app.claimed_at = timezone.now()
+        return ["assigned_to", "claimed_at"]
+
+    return _transition(application, "claim", actor, effect=effect)
+
+
+def claim_next(*, actor: Actor, queryset=None) -> Application | None:  # noqa: ANN001
+    """Hand the next application of the actor's queue to exactly this verifier.
+
+    ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL: concurrent verifiers each lock a different
+    row instead of waiting for (and then double-claiming) the same one. SQLite serialises writers.
+    """
+    from dukcapil.applications.selectors import verifier_queue
+
+    if actor.kind != STAFF or actor.role != Role.VERIFIER:
+        raise PermissionDenied(_("Hanya verifikator yang dapat mengambil permohonan."))
+    candidates = verifier_queue(actor.user) if queryset is None else queryset
+    candidates = candidates.filter(status=S.SUBMITTED).order_by("due_date", "submitted_at", "id")
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        application = candidates.first()
+        if application is None:
+            return None
+        return claim(application=application, actor=actor)
+
+
+def release(*, application: Application, actor: Actor, note: str = "") -> Application:
+    def effect(app: Application) -> list[str]:
+        app.assigned_to = None
+        app.claimed_at = None
+        return ["assigned_to", "claimed_at"]
+
+    return _transition(application, "release", actor, note=note, effect=effect)
+
+
+REVISION_DAYS = 14  # calendar days the applicant has to answer a revision request
+
+
+def request_revision(
+    *,
+    application: Application,
+    actor: Actor,
+    reasons: list[dict],
+    note: str = "",
+) -> Application:
+    """Send the case back to the applicant. ``reasons`` is a list of
+    ``{"requirement": code, "reason": RevisionReason, "note": str}``; at least one."""
+    if not reasons:
+        raise ValidationError(_("Pilih paling sedikit satu alasan perbaikan."), code="no_reason")
+    for r in reasons:
+        if r.get("reason") not in RevisionReason.values:
+            raise ValidationError(
+                _("Alasan perbaikan tidak dikenal: %(reason)s") % {"reason": r.get("reason")},
+                code="unknown_reason",
+            )
+        if r.get("reason") == RevisionReason.OTHER and not str(r.get("note", "")).strip():
+            raise ValidationError(
+                _("Alasan \u201clainnya\u201d perlu keterangan."), code="reason_note_required"
+            )
+
+    def guard(app: Application) -> None:
+        codes = {req["code"] for req in app.service_version.requirements}
+        unknown = [r["requirement"] for r in reasons if r.get("requirement") not in codes]
+        if unknown:
+            raise ValidationError(
+                _("Persyaratan tidak dikenal: %(codes)s") % {"codes": ", ".join(map(str, unknown))},
+                code="unknown_requirement",
+            )
+
+    def effect(app: Application) -> list[str]:
+        for r in reasons:
+            RequirementVerdict.objects.update_or_create(
+                application=app,
+                requirement_code=r["requirement"],
+                defaults={
+                    "verdict": RequirementVerdict.Verdict.NEEDS_REVISION,
+                    "reason": r["reason"],
+                    "note": str(r.get("note", ""))[:500],
+                    "by": actor.user,
+                },
+            )
+        app.revision_due_date = timezone.localdate() + dt.timedelta(days=REVISION_DAYS)
+        return ["revision_due_date"]
+
+    data = {"reasons": [{k: str(v) for k, v in r.items()} for r in reasons]}
+    return _transition(
+        application, "request_revision", actor, note=note, data=data, guard=guard, effect=effect
+    )
+
+
+def approve(*, application: Application, actor: Actor, note: str = "") -> Application:
+    """Approve, and apply the service's registry change in the same transaction."""
+    from dukcapil.applications.registry_effects import apply_registry_change
+
+    def effect(app: Application) -> list[str]:
+        app.registry_result = apply_registry_change(app, actor=actor)
+        app.decided_at = timezone.now()
+        return ["registry_result", "decided_at"]
+
+    return _transition(application, "approve", actor, note=note, effect=effect)
+
+
+def reject(*, application: Application, actor: Actor, reason: str) -> Application:
+    reason = " ".join(str(reason).split())
+    if len(reason) < 10:
+        raise ValidationError(
+            _("Tuliskan alasan penolakan (paling sedikit 10 karakter)."), code="reason_required"
+        )
+
+    def effect(app: Application) -> list[str]:
+        app.decision_reason = reason
+        app.decided_at = app.closed_at = timezone.now()
+        return ["decision_reason", "decided_at", "closed_at"]
+
+    return _transition(application, "reject", actor, note=reason, effect=effect)
+
+
+def issue(*, application: Application, actor: Actor, note: str = "") -> Application:
+    return _transition(application, "issue", actor, note=note)
+
+
+def mark_printed(*, application: Application, actor: Actor, note: str = "") -> Application:
+    return _transition(application, "mark_printed", actor, note=note)
+
+
+def ship(*, application: Application, actor: Actor, note: str = "") -> Application:
+    return _transition(application, "ship", actor, note=note)
+
+
+def mark_ready_for_pickup(*, application: Application, actor: Actor, note: str = "") -> Application:
+    return _transition(application, "ready_for_pickup", actor, note=note)
+
+
+def complete(
+    *, application: Application, actor: Actor, note: str = "", data: dict | None = None
+) -> Application:
+    def effect(app: Application) -> list[str]:
+        app.closed_at = timezone.now()
+        return ["closed_at"]
+
+    return _transition(application, "complete", actor, note=note, data=data, effect=effect)
+
+
+def cancel(*, application: Application, actor: Actor, note: str = "") -> Application:
+    def effect(app: Application) -> list[str]:
+        app.closed_at = timezone.now()
+        return ["closed_at"]
+
+    return _transition(application, "cancel", actor, note=note, effect=effect)
+
+
+def expire(*, application: Application, actor: Actor) -> Application:
+    def effect(app: Application) -> list[str]:
+        app.closed_at = timezone.now()
+        return ["closed_at"]
+
+    return _transition(application, "expire", actor, effect=effect)

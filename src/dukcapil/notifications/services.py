@@ -1,0 +1,71 @@
+"""Writing a citizen's notification for an application event, in the citizen's language."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from dukcapil.applications.models import Application, ApplicationEvent, Status
+from dukcapil.notifications.models import Notification
+
+
+def _message(app: Application, event: ApplicationEvent) -> str | None:
+    service = app.service_version.name
+    number = app.tracking_display
+    due = app.due_date.strftime("%d-%m-%Y") if app.due_date else "-"
+    texts = {
+        Status.SUBMITTED: _(
+            "Permohonan %(service)s Anda sudah kami terima dengan nomor %(number)s. "
+            "Perkiraan selesai: %(due)s."
+        ),
+        Status.NEEDS_REVISION: _(
+            "Permohonan %(number)s perlu perbaikan: %(reasons)s. Mohon perbaiki sebelum "
+            "%(revision_due)s."
+        ),
+        Status.APPROVED: _("Permohonan %(service)s nomor %(number)s disetujui."),
+        Status.ISSUED: _("Dokumen untuk permohonan %(number)s sudah terbit."),
+        Status.IN_DELIVERY: _("Dokumen permohonan %(number)s sedang dikirim lewat pos."),
+        Status.READY_FOR_PICKUP: _(
+            "Dokumen permohonan %(number)s siap diambil di kantor kecamatan."
+        ),
+        Status.COMPLETED: _("Permohonan %(number)s selesai. Terima kasih."),
+        Status.REJECTED: _("Permohonan %(number)s ditolak: %(reason)s"),
+        Status.CANCELLED: _("Permohonan %(number)s dibatalkan."),
+        Status.EXPIRED: _(
+            "Permohonan %(number)s ditutup karena perbaikan tidak dikirim tepat waktu."
+        ),
+    }
+    text = texts.get(event.to_status)
+    if text is None:
+        return None
+    reasons = ", ".join(r.get("requirement", "") for r in event.data.get("reasons", []))
+    return text % {
+        "service": service,
+        "number": number,
+        "due": due,
+        "reasons": reasons,
+        "revision_due": app.revision_due_date.strftime("%d-%m-%Y") if app.revision_due_date
+        else "-",
+        "reason": app.decision_reason,
+    }  # fmt: skip
+
+
+def queue_notification(*, event: ApplicationEvent) -> Notification | None:
+    """Write the outbox row for ``event`` (once per event), in the applicant's language."""
+    app = event.application
+    with translation.override(app.language or "id"):
+        body = _message(app, event)
+    if body is None:
+        return None
+    notification, _created = Notification.objects.get_or_create(
+        event=event,
+        defaults={
+            "application": app,
+            "channel": app.channel,
+            "recipient": app.applicant_phone,
+            "language": app.language,
+            "template": f"status_{event.to_status}",
+            "body": body,
+        },
+    )
+    return notification
