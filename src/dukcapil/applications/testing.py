@@ -87,7 +87,7 @@ def form_data_for(service_code: str, household: dict[str, Resident]) -> dict[str
         },
         "AKTA_MATI": {"kematian": {"nik": head.nik, "died_on": today.isoformat()}},
         "PINDAH_KELUAR": {"kepindahan": {"niks": [child.nik], "destination": {
-            **address, "desa": "36.03.01.2001"}}},
+            **address, "desa": "36.03.01.2003"}}},
         "PINDAH_DATANG": {"kedatangan": {"address": address, "members": [{
             "nik": "3174011505900003", "name": "Rudi Hartono", "sex": "L",
             "birth_place": "Jakarta", "birth_date": "1990-05-15", "religion": "islam",
