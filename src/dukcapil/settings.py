@@ -21,7 +21,8 @@ ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testse
 PORT = env_int("PORT", 8000)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site requires a second factor (accounts.admin.StaffAdminSite).
+    "dukcapil.accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "dukcapil.core",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dukcapil.urls"
@@ -130,6 +133,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 OTP_TOTP_ISSUER = "Dukcapil Daring"
+
+# Lockout (django-axes): after 5 failed passwords or second-factor codes for one username from one
+# address, that pair waits 15 minutes. Username+address, so that one office behind one address is
+# not locked out by a colleague, and a stranger cannot lock out a named official from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Background work: jobs are rows written in the same transaction as the change that caused them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

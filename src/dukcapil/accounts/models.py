@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from dukcapil.regions.models import Province
 
 
 class Role(models.TextChoices):
@@ -78,12 +82,47 @@ class User(AbstractUser):
         ]
 
     def clean(self) -> None:
+        """Friendly messages for what the jurisdiction constraint would refuse; the regency of a
+        kecamatan-level user is taken from the kecamatan."""
         super().clean()
-        if self.kecamatan_id and self.regency_id and self.kecamatan.regency_id != self.regency_id:
+        level = self.jurisdiction_level
+        if level == JurisdictionLevel.KECAMATAN:
+            if not self.kecamatan_id:
+                raise ValidationError({"kecamatan": _("Pilih kecamatan wilayah kerja.")})
+            if self.regency_id and self.kecamatan.regency_id != self.regency_id:
+                raise ValidationError(
+                    {"kecamatan": _("Kecamatan tidak berada di kabupaten/kota yang dipilih.")}
+                )
+            self.regency_id = self.kecamatan.regency_id
+        elif level == JurisdictionLevel.REGENCY:
+            if not self.regency_id:
+                raise ValidationError({"regency": _("Pilih kabupaten/kota wilayah kerja.")})
+            if self.kecamatan_id:
+                raise ValidationError(
+                    {"kecamatan": _("Petugas tingkat kabupaten/kota tidak memilih kecamatan.")}
+                )
+        elif level == JurisdictionLevel.PROVINCE and (self.regency_id or self.kecamatan_id):
             raise ValidationError(
-                {"kecamatan": _("Kecamatan tidak berada di kabupaten/kota yang dipilih.")}
+                _("Petugas tingkat provinsi tidak memilih kabupaten/kota atau kecamatan.")
             )
 
     @property
     def sees_full_identifiers(self) -> bool:
         return self.is_superuser or self.role in ROLES_SEEING_FULL_IDENTIFIERS
+
+    @property
+    def jurisdiction_name(self) -> str:
+        """Where this user works, for people: "Kecamatan Serang, Kota Serang", "Kota Serang",
+        "Provinsi Banten"; empty without a jurisdiction."""
+        if self.jurisdiction_level == JurisdictionLevel.KECAMATAN and self.kecamatan_id:
+            return gettext("Kecamatan %(kecamatan)s, %(regency)s") % {
+                "kecamatan": self.kecamatan.name,
+                "regency": self.kecamatan.regency.name,
+            }
+        if self.jurisdiction_level == JurisdictionLevel.REGENCY and self.regency_id:
+            return self.regency.name
+        if self.jurisdiction_level == JurisdictionLevel.PROVINCE:
+            province = Province.objects.filter(code=settings.DUKCAPIL_PROVINCE_CODE).first()
+            name = province.name if province else settings.DUKCAPIL_PROVINCE_CODE
+            return gettext("Provinsi %(name)s") % {"name": name}
+        return ""
