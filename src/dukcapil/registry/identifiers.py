@@ -1,7 +1,7 @@
 """NIK, KK number, person names and related checks, with messages in Indonesian and English.
 
-NIK (UU 24/2013, Permendagri 73/2022): 16 digits = kecamatan code where it was issued (6) + birth date
-DDMMYY with 40 added to the day for women (6) + serial (4). No check digit.
+NIK (UU 24/2013, Permendagri 73/2022): 16 digits = kecamatan code where it was issued (6) + birth
+date DDMMYY with 40 added to the day for women (6) + serial (4). No check digit.
 KK number: 16 digits = kecamatan code (6) + registration date DDMMYY (6) + serial (4).
 
 Regions were split and renumbered over the years and a NIK keeps its first code, so the prefix of an
@@ -22,9 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from dukcapil.regions.selectors import is_known_kecamatan_prefix
 
 MALE, FEMALE = "L", "P"
-_DIGITS16 = re.compile(r"\d{16}")
+# ASCII only: ``\d`` would also take Arabic-Indic or full-width digits, and such a "NIK" would get a
+# blind index of its own and slip past the uniqueness check.
+_DIGITS16 = re.compile(r"[0-9]{16}")
 # Permendagri 73/2022: Latin letters, spaces and the apostrophe; at least 2 words; at most 60 chars.
-_NAME = re.compile(r"[A-Za-z']+( [A-Za-z']+)*")
+# Every word holds a letter: a lone apostrophe is not a word.
+_WORD = r"[A-Za-z']*[A-Za-z][A-Za-z']*"
+_NAME = re.compile(rf"{_WORD}( {_WORD})*")
 _ACADEMIC_TITLES = {
     "dr", "drs", "dra", "ir", "prof", "sh", "se", "st", "skom", "spd", "ssos", "mm", "mba", "msi",
     "mt", "mpd", "mkes", "skm", "amd", "sked", "sag", "hj", "phd",
@@ -52,6 +56,13 @@ class ParsedKK:
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def _years_before(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
 
 
 def _resolve_century(day: int, month: int, yy: int, *, today: dt.date) -> dt.date | None:
@@ -187,7 +198,7 @@ def kk_date_part(registered_on: dt.date) -> str:
 
 
 def mask_nik(nik: str) -> str:
-    """``3673015008900001`` → ``3673**********0001`` for screens of roles that need no full number."""
+    """``3673015008900001`` → ``3673********0001`` for screens of roles that need no full number."""
     if len(nik) != 16:
         return "*" * len(nik)
     return nik[:4] + "*" * 8 + nik[12:]
@@ -232,15 +243,15 @@ def validate_birth_date(value: dt.date, *, today: dt.date | None = None) -> dt.d
         raise ValidationError(
             _("Tanggal lahir tidak boleh di masa depan."), code="birth_date_future"
         )
-    if value.year < today.year - 130:
+    if value < _years_before(today, 130):
         raise ValidationError(
             _("Tanggal lahir lebih dari 130 tahun yang lalu."), code="birth_date_too_old"
         )
     return value
 
 
-_RT_RW = re.compile(r"\d{1,3}")
-_POSTAL = re.compile(r"[1-9]\d{4}")
+_RT_RW = re.compile(r"[0-9]{1,3}")
+_POSTAL = re.compile(r"[1-9][0-9]{4}")
 
 
 def validate_rt_rw(value: str, *, label: str) -> str:
