@@ -19,7 +19,7 @@ class StaffLoginView(auth_views.LoginView):
 
 
 class StaffLogoutView(auth_views.LogoutView):
-    pass
+    next_page = "accounts:login"
 
 
 @staff_verified_required
