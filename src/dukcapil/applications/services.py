@@ -306,3 +306,19 @@ def open_follow_up_case(
     )
     app.subjects.add(*subjects)
     return workflow.submit(application=app, actor=Actor.system(f"follow-up of {origin}"))
+
+
+def expire_unanswered_revisions(*, limit: int = 500) -> int:
+    """Close cases whose revision request was not answered by its due date (a periodic job)."""
+    due = Application.objects.filter(
+        status=Status.NEEDS_REVISION, revision_due_date__lt=timezone.localdate()
+    ).order_by("revision_due_date", "id")[:limit]
+    expired = 0
+    system = Actor.system("scheduler")
+    for app in due:
+        try:
+            workflow.expire(application=app, actor=system)
+            expired += 1
+        except workflow.TransitionError:
+            continue  # answered in the meantime
+    return expired

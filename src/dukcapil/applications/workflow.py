@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import Http404
@@ -118,17 +117,10 @@ def allowed_transitions(application: Application, actor: Actor) -> list[Transiti
 
 
 def in_jurisdiction(application: Application, user: object) -> bool:
-    """Whether a staff user's jurisdiction covers this application's office and kecamatan."""
-    if not getattr(user, "is_active", False):
-        return False
-    level = getattr(user, "jurisdiction_level", "")
-    if level == "province":
-        return application.office.province_id == settings.DUKCAPIL_PROVINCE_CODE
-    if level == "regency":
-        return application.office_id == user.regency_id
-    if level == "kecamatan":
-        return application.kecamatan_id == user.kecamatan_id
-    return False
+    """Whether a staff user's jurisdiction covers this application (the one scoping selector)."""
+    from dukcapil.accounts.selectors import is_in_jurisdiction
+
+    return is_in_jurisdiction(application, user=user)
 
 
 def _check_actor(t: Transition, app: Application, actor: Actor) -> None:

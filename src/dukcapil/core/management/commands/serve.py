@@ -7,8 +7,10 @@ starts in seconds.
 from __future__ import annotations
 
 import os
-import shutil
+import signal
+import subprocess
 import sys
+import time
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +46,7 @@ class Command(BaseCommand):
     def prepare(self, *, demo: bool) -> None:
         keyring()  # creates the local keys in DUKCAPIL_DATA_DIR/keys on first use
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("sync_catalog", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
         call_command("collectstatic", interactive=False, verbosity=0)
         if not demo:
             return
@@ -56,14 +59,36 @@ class Command(BaseCommand):
             call_command("seed_population", residents=DEMO_RESIDENTS - existing)
 
     def serve(self, *, host: str, port: int, workers: int) -> None:
-        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-        argv = [
-            gunicorn,
-            "dukcapil.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(workers),
-            "--threads", "4",
-            "--access-logfile", "-",
+        """Run the web server, the task worker and the scheduler; stop all when one stops."""
+        bin_dir = os.path.dirname(sys.executable)
+        commands = [
+            [
+                os.path.join(bin_dir, "gunicorn"), "dukcapil.wsgi:application",
+                "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+                "--access-logfile", "-",
+            ],
+            [os.path.join(bin_dir, "dukcapil"), "db_worker", "--interval", "0.5"],
+            [os.path.join(bin_dir, "dukcapil"), "scheduler"],
         ]  # fmt: skip
         sys.stdout.flush()
-        os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with the web server
+        children = [subprocess.Popen(c) for c in commands]  # noqa: S603
+        stopping = False
+
+        def stop(*_: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while not stopping and all(c.poll() is None for c in children):
+                time.sleep(0.5)
+        finally:
+            for c in children:
+                if c.poll() is None:
+                    c.terminate()
+            for c in children:
+                try:
+                    c.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    c.kill()

@@ -1,0 +1,56 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from dukcapil.applications import services, workflow
+from dukcapil.applications.actors import Actor
+from dukcapil.applications.models import Application, Status
+from dukcapil.applications.tasks import notify_applicant
+from dukcapil.applications.testing import make_application, verifier_of
+from dukcapil.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_worker_writes_the_citizens_notification_in_their_language():
+    app = make_application()
+    event = app.events.get()
+    notify_applicant.call(event.pk)
+    notification = Notification.objects.get(event=event)
+    assert app.tracking_display in notification.body
+    assert "sudah kami terima" in notification.body
+    assert notification.recipient == "6281234567890"
+    notify_applicant.call(event.pk)  # a retried job writes nothing twice
+    assert Notification.objects.filter(event=event).count() == 1
+
+    english = make_application()
+    Application.objects.filter(pk=english.pk).update(language="en")
+    notify_applicant.call(english.events.get().pk)
+    assert "We have received" in Notification.objects.get(application=english).body
+
+
+def test_the_database_worker_runs_enqueued_jobs():
+    app = make_application()
+    call_command("db_worker", "--batch", "--interval", "0")
+    assert Notification.objects.filter(application=app).exists()
+
+
+def test_unanswered_revision_requests_expire(monkeypatch):
+    verifier = verifier_of()
+    app = workflow.claim(application=make_application(), actor=verifier)
+    app = workflow.request_revision(
+        application=app,
+        actor=verifier,
+        reasons=[{"requirement": "ktp_kepala", "reason": "unreadable"}],
+    )
+    assert services.expire_unanswered_revisions() == 0
+    Application.objects.filter(pk=app.pk).update(
+        revision_due_date=app.revision_due_date - dt.timedelta(days=30)
+    )
+    assert services.expire_unanswered_revisions() == 1
+    app.refresh_from_db()
+    assert app.status == Status.EXPIRED
+    assert app.events.order_by("-id").first().actor_kind == "system"
+    assert workflow.TRANSITIONS["expire"].kinds == frozenset({"system"})
+    assert Actor.system("x").kind == "system"
