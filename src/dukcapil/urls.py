@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", core_views.home, name="home"),
+    path("staf/penduduk/", include("dukcapil.registry.urls")),
     path("staf/", include("dukcapil.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

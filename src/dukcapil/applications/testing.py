@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from dukcapil.accounts.models import Role
+from dukcapil.accounts.testing import make_staff as accounts_make_staff
 from dukcapil.applications import services, workflow
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import Application
@@ -23,22 +24,12 @@ PNG = (
 )
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-_counter = iter(range(1, 10_000_000))
+_counter = iter(range(1, 10_000_000))  # unique, letter-only name suffixes
 
 
 def make_staff(role: str, *, regency: str = "36.73", kecamatan: str | None = None, **kw: Any):
-    from dukcapil.accounts.models import User
-
-    level = "kecamatan" if kecamatan else ("province" if regency == "" else "regency")
-    return User.objects.create_user(
-        username=kw.pop("username", f"{role}-{next(_counter)}"),
-        password=None,
-        role=role,
-        jurisdiction_level=level,
-        regency_id=regency or None,
-        kecamatan_id=kecamatan,
-        **kw,
-    )
+    """A staff user of Kota Serang (36.73) unless told otherwise (``regency=""``: province)."""
+    return accounts_make_staff(role, regency=regency or None, kecamatan=kecamatan, **kw)
 
 
 def make_household(desa_code: str = "36.73.01.1001") -> dict[str, Resident]:
