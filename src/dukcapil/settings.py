@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dukcapil.catalog",
     "dukcapil.applications",
     "dukcapil.notifications",
+    "dukcapil.api",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dukcapil.api.urls import api as json_api
 from dukcapil.core import views as core_views
 
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     path("staf/penduduk/", include("dukcapil.registry.urls")),
     path("staf/", include("dukcapil.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/", json_api.urls),
 ]

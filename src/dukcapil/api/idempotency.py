@@ -1,0 +1,111 @@
+"""``Idempotency-Key``: a retried request gets the first answer and changes nothing.
+
+The key is claimed by inserting its row *before* the work, in the same transaction: on PostgreSQL a
+concurrent retry with the same key waits on the unique index until the first commits, then finds
+the stored answer; on SQLite writers are serialised anyway. If the work fails, the claim rolls
+back with it, so a corrected retry may use the same key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dukcapil.api.auth import Caller
+from dukcapil.api.models import IdempotencyRecord
+from dukcapil.applications.models import Application
+
+MAX_KEY_LENGTH = 200
+# How long an answer is kept; a client retries within minutes, a day leaves room for outages.
+KEEP_FOR = dt.timedelta(hours=24)
+
+
+class IdempotencyConflict(ValidationError):
+    """The key was used before with a different request body (HTTP 422)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def fingerprint(method: str, path: str, payload: Any) -> str:
+    """A hash of what the request asks for: the same JSON in another key order or spacing is the
+    same request."""
+    canonical = json.dumps(
+        [method, path, payload], sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _owner(caller: Caller) -> dict[str, Any]:
+    return {"api_key": caller.api_key} if caller.api_key else {"user": caller.user}
+
+
+def _replay(caller: Caller, key: str, request_hash: str) -> Answer:
+    record = IdempotencyRecord.objects.get(key=key, **_owner(caller))
+    if record.request_hash != request_hash:
+        raise IdempotencyConflict(
+            {
+                "Idempotency-Key": [
+                    _(
+                        "Kunci idempotensi ini sudah dipakai untuk permintaan dengan isi yang "
+                        "berbeda. Pakai kunci baru untuk permintaan baru."
+                    )
+                ]
+            },
+            code="idempotency_conflict",
+        )
+    return Answer(record.response_status, record.response_body, replayed=True)
+
+
+def run_once(
+    *,
+    caller: Caller,
+    key: str | None,
+    request_hash: str,
+    work: Callable[[], tuple[int, dict[str, Any], Application | None]],
+) -> Answer:
+    """Run ``work`` (which returns status, JSON body and the application it made) unless ``key``
+    was seen before for this caller; then answer as the first time."""
+    if not key:
+        status, body, _application = work()
+        return Answer(status, body)
+    key = key.strip()
+    if len(key) > MAX_KEY_LENGTH:
+        raise ValidationError(
+            {"Idempotency-Key": [_("Kunci idempotensi paling panjang 200 karakter.")]},
+            code="idempotency_key_length",
+        )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    key=key, request_hash=request_hash, **_owner(caller)
+                )
+        except IntegrityError:
+            return _replay(caller, key, request_hash)
+        status, body, application = work()
+        record.response_status, record.response_body = status, body
+        record.application = application
+        record.save(update_fields=["response_status", "response_body", "application"])
+    return Answer(status, body)
+
+
+def purge_old_answers(*, older_than: dt.timedelta = KEEP_FOR) -> int:
+    """Forget answers older than ``older_than`` (a periodic job)."""
+    deleted, _detail = IdempotencyRecord.objects.filter(
+        created_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

@@ -1,0 +1,39 @@
+"""``GET /api/v1/applications/{tracking_number}/status``: the applicant follows their application
+with its tracking number and their birth date; no login, limited per address."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.decorators import decorate_view
+
+from dukcapil.api import render, selectors
+from dukcapil.api.guards import rate_limited
+from dukcapil.api.schemas import Error, StatusOut
+
+router = Router(tags=["status"])
+
+
+@router.get(
+    "/applications/{tracking_number}/status",
+    auth=None,
+    response={200: StatusOut, 400: Error, 404: Error, 422: Error, 429: Error},
+    operation_id="application_status",
+    summary="Status of an application (public)",
+    description=(
+        "The tracking number is checked by its check character first: a mistyped number is a "
+        "400 without any lookup. An unknown number and a birth date that is not the applicant's "
+        "get the same 404. Labels are in the request's language (`Accept-Language: en`). "
+        "Limited per client address: past the limit 429 with `Retry-After`."
+    ),
+)
+@decorate_view(rate_limited("status"))
+def application_status(
+    request: HttpRequest,
+    tracking_number: str,
+    birth_date: Query[dt.date],
+) -> dict:
+    app, events = selectors.public_status(tracking_text=tracking_number, birth_date=birth_date)
+    return render.public_status(app, events)
