@@ -108,17 +108,21 @@ def scope_for(model: type[models.Model]) -> ScopePath:
         ) from None
 
 
-def scope_to_jurisdiction(queryset: QuerySet[M], *, user: Any) -> QuerySet[M]:
-    """The rows of ``queryset`` that ``user`` may list or open (see the module docstring)."""
-    scope = scope_for(queryset.model)
+def _may_see_any(user: Any, scope: ScopePath) -> bool:
     if not (
         user is not None
         and getattr(user, "is_authenticated", False)
         and getattr(user, "is_active", False)
         and getattr(user, "role", "")
     ):
-        return queryset.none()
-    if scope.personal_data and user.role in ROLES_WITHOUT_PERSONAL_DATA:
+        return False
+    return not (scope.personal_data and user.role in ROLES_WITHOUT_PERSONAL_DATA)
+
+
+def scope_to_jurisdiction(queryset: QuerySet[M], *, user: Any) -> QuerySet[M]:
+    """The rows of ``queryset`` that ``user`` may list or open (see the module docstring)."""
+    scope = scope_for(queryset.model)
+    if not _may_see_any(user, scope):
         return queryset.none()
     level = user.jurisdiction_level
     if level == JurisdictionLevel.PROVINCE:
@@ -132,10 +136,34 @@ def scope_to_jurisdiction(queryset: QuerySet[M], *, user: Any) -> QuerySet[M]:
     return queryset.none()
 
 
+def _follow(instance: Any, path: str | None) -> Any:
+    if path is None:
+        return None
+    for name in path.split("__") if path else ():
+        instance = getattr(instance, name, None)
+        if instance is None:
+            return None
+    return instance
+
+
 def is_in_jurisdiction(instance: models.Model, *, user: Any) -> bool:
-    """Whether ``user`` may open ``instance`` (one query; same rules as the lists)."""
-    queryset = type(instance)._default_manager.filter(pk=instance.pk)
-    return scope_to_jurisdiction(queryset, user=user).exists()
+    """Whether ``user`` may open ``instance``: the same rules as :func:`scope_to_jurisdiction`,
+    applied by following the registered path on the instance, so that it also answers for an
+    instance not saved yet (may load the related regions)."""
+    scope = scope_for(type(instance))
+    if not _may_see_any(user, scope):
+        return False
+    level = user.jurisdiction_level
+    if level == JurisdictionLevel.PROVINCE:
+        regency = _follow(instance, scope.regency)
+        return regency is not None and regency.province_id == settings.DUKCAPIL_PROVINCE_CODE
+    if level == JurisdictionLevel.REGENCY and user.regency_id:
+        regency = _follow(instance, scope.regency)
+        return regency is not None and regency.pk == user.regency_id
+    if level == JurisdictionLevel.KECAMATAN and user.kecamatan_id:
+        kecamatan = _follow(instance, scope.kecamatan)
+        return kecamatan is not None and kecamatan.pk == user.kecamatan_id
+    return False
 
 
 # The models of the apps that came before this registry. Later apps register their own models in

@@ -142,3 +142,30 @@ def test_register_scope_takes_a_regency_path_different_from_the_kecamatans(verif
         assert verifier in seen and operator in seen and other not in seen
     finally:
         del _SCOPES[_label(User)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "kecamatan_operator",
+        "verifier",
+        "other_regency_verifier",
+        "province_monitor",
+        "administrator",
+    ],
+)
+def test_opening_one_row_follows_the_same_rules_as_the_lists(families, persona, request):
+    user = request.getfixturevalue(persona)
+    for model in (Family, Resident):
+        listed = set(scope_to_jurisdiction(model.objects.all(), user=user))
+        for row in model.objects.all():
+            assert is_in_jurisdiction(row, user=user) == (row in listed)
+
+
+@pytest.mark.django_db
+def test_a_row_not_saved_yet_is_judged_by_its_region(kecamatan_operator, verifier):
+    family = Family(desa=Desa.objects.get(code=KASEMEN))
+    assert is_in_jurisdiction(family, user=verifier)
+    assert not is_in_jurisdiction(family, user=kecamatan_operator)
+    assert not is_in_jurisdiction(Resident(), user=verifier)  # no family, no desa
