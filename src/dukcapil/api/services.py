@@ -105,9 +105,7 @@ def _may_apply_for(caller: Caller, resident: Resident) -> bool:
     return is_in_jurisdiction(resident, user=caller.user)
 
 
-def _qualified(
-    errors: ValidationError, service_code: str, sent: dict[str, str]
-) -> ValidationError:
+def _qualified(errors: ValidationError, service_code: str, sent: dict[str, str]) -> ValidationError:
     """The service names requirements by their code; the API names where in the request each one
     goes (``attachments.ktp``, ``form_data.alamat``, ``declarations.pernyataan``): where the client
     put it (``sent``), else where the service's catalogue says it belongs."""

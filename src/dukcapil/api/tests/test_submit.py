@@ -82,7 +82,9 @@ def test_the_same_idempotency_key_with_another_body_is_refused_with_422(
     client, serang_key, household
 ):
     headers = {**bearer(serang_key), "Idempotency-Key": "key-1"}
-    assert post_json(client, SUBMIT_URL, submission(household=household), **headers).status_code == 201
+    assert (
+        post_json(client, SUBMIT_URL, submission(household=household), **headers).status_code == 201
+    )
     counts = _counts()
 
     other = submission(household=household, phone="6289876543210")
@@ -221,7 +223,9 @@ def test_identity_that_does_not_match_the_registry_gets_one_answer_for_all_three
 
 def test_an_integration_of_another_regency_gets_the_same_404(client, tangerang_key, household):
     counts = _counts()
-    response = post_json(client, SUBMIT_URL, submission(household=household), **bearer(tangerang_key))
+    response = post_json(
+        client, SUBMIT_URL, submission(household=household), **bearer(tangerang_key)
+    )
     assert response.status_code == 404
     assert response.json()["detail"].startswith("Data pemohon tidak ditemukan")
     assert _counts() == counts
@@ -244,7 +248,10 @@ def test_a_revoked_key_or_a_wrong_secret_is_refused(client, serang_key, househol
 
     wrong_secret = serang_key.key[:-4] + "AAAA"
     body = submission(household=household)
-    assert post_json(client, SUBMIT_URL, body, Authorization=f"Bearer {wrong_secret}").status_code == 401
+    assert (
+        post_json(client, SUBMIT_URL, body, Authorization=f"Bearer {wrong_secret}").status_code
+        == 401
+    )
     revoke_api_key(api_key=serang_key.api_key)
     assert post_json(client, SUBMIT_URL, body, **bearer(serang_key)).status_code == 401
     assert Application.objects.count() == 0
@@ -254,7 +261,9 @@ def test_errors_are_in_english_with_accept_language_en(client, serang_key, house
     other = make_household()
     body = submission(household=household)
     body["applicant"]["nik"] = other["head"].nik
-    response = post_json(client, SUBMIT_URL, body, **bearer(serang_key), **{"Accept-Language": "en"})
+    response = post_json(
+        client, SUBMIT_URL, body, **bearer(serang_key), **{"Accept-Language": "en"}
+    )
     assert response.status_code == 404
     assert response.json()["detail"] == (
         "No applicant found with these details. Check the NIK, KK number and birth date."
