@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
@@ -120,9 +120,9 @@ def act(
     operation_id="staff_claim_next",
     summary="Take the next application of my office's queue (204 when the queue is empty)",
 )
-def claim_next(request: HttpRequest) -> tuple[int, Any]:
+def claim_next(request: HttpRequest) -> dict[str, Any] | HttpResponse:
     user = request.auth.user
     app = workflow.claim_next(actor=Actor.staff(user))
     if app is None:
-        return 204, None
-    return 200, render.staff_summary(selectors.staff_case(user, app.tracking_number))
+        return HttpResponse(status=204)
+    return render.staff_summary(selectors.staff_case(user, app.tracking_number))

@@ -339,3 +339,42 @@ def test_submitting_for_a_family_member_service(client, serang_key, household):
     response = post_json(client, SUBMIT_URL, body, **bearer(serang_key))
     assert response.status_code == 201, response.json()
     assert Application.objects.get().form_data["anak"]["name"] == "Putri Ayu Lestari"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_idempotency_key_create_one_application(serang_key, household):
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions are tested on PostgreSQL")
+    body = submission(household=household)
+    headers = {**bearer(serang_key), "Idempotency-Key": "race-1"}
+    answers: list[tuple[int, str]] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            response = post_json(Client(), SUBMIT_URL, body, **headers)
+            answers.append((response.status_code, response.json().get("tracking_number", "")))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert Application.objects.count() == 1
+    number = Application.objects.get().tracking_number
+    assert answers == [(201, number)] * 6
+    assert IdempotencyRecord.objects.count() == 1
