@@ -599,10 +599,11 @@ def test_a_postal_code_that_is_not_five_digits_is_refused(value):
 
 
 def _english_catalogue_exists() -> bool:
+    """Whether the compiled English catalogue that should hold these messages is there: the
+    project's (``LOCALE_PATHS``) or the registry app's own; other apps' catalogues do not count."""
     folders = [Path(p) for p in settings.LOCALE_PATHS]
-    folders += [Path(app.path) / "locale" for app in apps.get_app_configs()]
-    dukcapil = [f for f in folders if "dukcapil" in str(f)]
-    return any((f / "en" / "LC_MESSAGES" / "django.mo").exists() for f in dukcapil)
+    folders.append(Path(apps.get_app_config("registry").path) / "locale")
+    return any((f / "en" / "LC_MESSAGES" / "django.mo").exists() for f in folders)
 
 
 # (the refused call, the Indonesian message, what the English message must mention)
