@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_htmx",
     "dukcapil.core",
     "dukcapil.regions",
     "dukcapil.registry",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "dukcapil.catalog",
     "dukcapil.applications",
     "dukcapil.notifications",
+    "dukcapil.desk",
     "dukcapil.api",
 ]
 
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("staf/penduduk/", include("dukcapil.registry.urls")),
     path("staf/", include("dukcapil.accounts.urls")),
+    path("kantor/", include("dukcapil.desk.urls")),
     path("admin/", admin.site.urls),
     path("api/", json_api.urls),
 ]
