@@ -1,9 +1,11 @@
 """``Idempotency-Key``: a retried request gets the first answer and changes nothing.
 
-The key is claimed by inserting its row *before* the work, in the same transaction: on PostgreSQL a
-concurrent retry with the same key waits on the unique index until the first commits, then finds
-the stored answer; on SQLite writers are serialised anyway. If the work fails, the claim rolls
-back with it, so a corrected retry may use the same key.
+The answer is stored in the same transaction as the work, under a unique (caller, key) index. A
+plain retry finds it before doing anything. Two copies of one request sent at the same time both
+do the work, but only one can insert the answer: on PostgreSQL the second insert waits on the
+unique index until the first commits, then fails, which rolls back the second copy's work, and it
+answers with what the first stored. If the work fails, nothing is stored, so a corrected retry may
+use the same key.
 """
 
 from __future__ import annotations
@@ -53,8 +55,11 @@ def _owner(caller: Caller) -> dict[str, Any]:
     return {"api_key": caller.api_key} if caller.api_key else {"user": caller.user}
 
 
-def _replay(caller: Caller, key: str, request_hash: str) -> Answer:
-    record = IdempotencyRecord.objects.get(key=key, **_owner(caller))
+def _stored(caller: Caller, key: str) -> IdempotencyRecord | None:
+    return IdempotencyRecord.objects.filter(key=key, **_owner(caller)).first()
+
+
+def _replay(record: IdempotencyRecord, request_hash: str) -> Answer:
     if record.request_hash != request_hash:
         raise IdempotencyConflict(
             {
@@ -88,18 +93,26 @@ def run_once(
             {"Idempotency-Key": [_("Kunci idempotensi paling panjang 200 karakter.")]},
             code="idempotency_key_length",
         )
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    key=key, request_hash=request_hash, **_owner(caller)
-                )
-        except IntegrityError:
-            return _replay(caller, key, request_hash)
-        status, body, application = work()
-        record.response_status, record.response_body = status, body
-        record.application = application
-        record.save(update_fields=["response_status", "response_body", "application"])
+    record = _stored(caller, key)
+    if record is not None:
+        return _replay(record, request_hash)
+    try:
+        with transaction.atomic():
+            status, body, application = work()
+            IdempotencyRecord.objects.create(
+                key=key,
+                request_hash=request_hash,
+                response_status=status,
+                response_body=body,
+                application=application,
+                **_owner(caller),
+            )
+    except IntegrityError:
+        # A concurrent copy of this request stored its answer first (our work rolled back).
+        record = _stored(caller, key)
+        if record is None:
+            raise  # some other constraint: not ours to explain
+        return _replay(record, request_hash)
     return Answer(status, body)
 
 
