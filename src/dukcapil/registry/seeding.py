@@ -434,7 +434,7 @@ class PopulationMaker:
             return self._childless_couple(rng)
         parents = 1 if single_parent else 2
         elders = 0
-        if rng.random() < 0.12:
+        if rng.random() < 0.2:
             elders = min(2 if rng.random() < 0.3 else 1, size - parents - 1)
         return self._family_with_children(
             rng, children=size - parents - elders, single_parent=single_parent, elders=elders
@@ -442,7 +442,7 @@ class PopulationMaker:
 
     def _single_person(self, rng: random.Random) -> Person:
         r, today = rng.random(), self.today
-        if r < 0.5:  # young, not married yet, living on their own
+        if r < 0.4:  # young, not married yet, living on their own
             sex = "L" if rng.random() < 0.6 else "P"
             return Person(
                 self._name(rng, sex), sex, today - _years(rng.uniform(19, 35)), Relationship.HEAD
@@ -472,7 +472,7 @@ class PopulationMaker:
         today = self.today
         gap = min(max(rng.gauss(4, 3.5), -3), 12)  # how much older the husband is
         # Newly wed, or their children have grown up and gone.
-        wife_age = rng.uniform(19.5, 32) if rng.random() < 0.55 else rng.uniform(45, 78)
+        wife_age = rng.uniform(19.5, 32) if rng.random() < 0.4 else rng.uniform(45, 80)
         wife_birth = today - _years(wife_age)
         husband_birth = today - _years(max(wife_age + gap, 19.5))
         status = self._marriage(rng)
@@ -510,7 +510,7 @@ class PopulationMaker:
         youngest_max = 30 - span
         if elders:
             youngest_max = min(youngest_max, 65 - linked_first_age - span)
-        youngest_age = max(youngest_max, 0) * rng.random() ** 1.3
+        youngest_age = max(youngest_max, 0) * rng.random() ** 1.15
         eldest = today - _years(youngest_age) - _years(span)
         mother_birth = eldest - _years(first_birth_age)
         father_birth = mother_birth - _years(gap)
