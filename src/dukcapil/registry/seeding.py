@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
@@ -269,16 +270,38 @@ def plan_chunks(
     for d, w in weighted:
         by_kecamatan.setdefault(d.kecamatan_id, []).append((d, w))
     kecamatan_codes = sorted(by_kecamatan)
-    kecamatan_table = Table(
-        kecamatan_codes, [sum(w for _, w in by_kecamatan[k]) for k in kecamatan_codes]
-    )
+    weights = [sum(w for _, w in by_kecamatan[k]) for k in kecamatan_codes]
 
-    families: dict[str, list[int]] = {k: [] for k in kecamatan_codes}
-    remaining = residents
-    while remaining > 0:
-        size = min(_SIZES.pick(rng), remaining)
-        families[kecamatan_table.pick(rng)].append(size)
-        remaining -= size
+    sizes: list[int] = []
+    total = 0
+    while total < residents:  # drawn in bulk: a province has millions of families
+        more = rng.choices(
+            _SIZES.values, cum_weights=_SIZES.cumulative, k=(residents - total) * 10 // 36 + 16
+        )
+        running = list(accumulate(more, initial=total))[1:]
+        if running[-1] < residents:
+            sizes += more
+            total = running[-1]
+            continue
+        cut = bisect.bisect_left(running, residents)
+        sizes += more[: cut + 1]
+        sizes[-1] -= running[cut] - residents  # the last family is cut to the exact count
+        total = residents
+    # Each kecamatan gets the whole part of its expected number of families; the families
+    # left over go to kecamatan drawn by the fractions (so a small load still spreads out).
+    expected = [len(sizes) * w / sum(weights) for w in weights]
+    counts = [int(e) for e in expected]
+    if len(sizes) > sum(counts):
+        extra = rng.choices(
+            range(len(counts)), weights=[e - int(e) for e in expected], k=len(sizes) - sum(counts)
+        )
+        for index in extra:
+            counts[index] += 1
+    families: dict[str, list[int]] = {}
+    start = 0
+    for code, count in zip(kecamatan_codes, counts, strict=True):
+        families[code] = sizes[start : start + count]  # sizes are independent draws
+        start += count
 
     chunks: list[Chunk] = []
     for index, code in enumerate(kecamatan_codes):
@@ -313,17 +336,10 @@ def plan_chunks(
 
 
 def _cut(sizes: list[int], limit: int) -> Iterator[list[int]]:
-    """Consecutive runs of family sizes adding up to at most ``limit`` residents each."""
-    run: list[int] = []
-    count = 0
-    for size in sizes:
-        if run and count + size > limit:
-            yield run
-            run, count = [], 0
-        run.append(size)
-        count += size
-    if run:
-        yield run
+    """Consecutive runs of families of about ``limit`` residents each."""
+    step = max(1, limit * 10 // 37)  # 3.7 residents per family on average
+    for start in range(0, len(sizes), step):
+        yield sizes[start : start + step]
 
 
 # ---------------------------------------------------------------------------------------------
