@@ -342,7 +342,7 @@ def test_submitting_for_a_family_member_service(client, serang_key, household):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_retries_with_one_idempotency_key_create_one_application(serang_key, household):
     import threading
 

@@ -37,3 +37,8 @@ def test_the_language_switch_turns_pages_into_english(client):
 def test_every_page_offers_the_language_switch(client):
     assert 'name="language"' in client.get("/").text
     assert 'name="language"' in client.get("/staf/masuk/").text
+
+
+def test_a_browser_that_prefers_english_still_gets_indonesian_until_the_switch(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="id"' in response.text

@@ -168,7 +168,7 @@ def test_lookup_by_nik_goes_through_the_blind_index():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_births_never_get_the_same_nik():
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is tested on PostgreSQL")
