@@ -8,6 +8,7 @@ from dukcapil.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("ping", core_views.ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", core_views.home, name="home"),
     path("staf/penduduk/", include("dukcapil.registry.urls")),

@@ -19,5 +19,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def ping(request: HttpRequest) -> JsonResponse:
+    """The least a request can cost: the full middleware stack, no database (the benchmarks'
+    baseline for a Django JSON endpoint)."""
+    return JsonResponse({"ok": True})
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
