@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from dukcapil.accounts.models import User
+from dukcapil.api.services import StoredFile
 from dukcapil.applications import workflow
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import (
@@ -15,7 +16,6 @@ from dukcapil.applications.models import (
     ApplicantRelation,
     Application,
     ApplicationEvent,
-    Attachment,
     Channel,
     DeliveryMethod,
     RequirementVerdict,
@@ -45,7 +45,7 @@ def _service(app: Application, code: str | None = None) -> dict[str, str]:
     return {"code": code or version.service.code, "label": version.name}
 
 
-def submitted(app: Application, *, service_code: str, attachments: list[Attachment]) -> dict:
+def submitted(app: Application, *, service_code: str, files: list[StoredFile]) -> dict:
     return {
         "tracking_number": app.tracking_number,
         "tracking_display": app.tracking_display,
@@ -55,9 +55,9 @@ def submitted(app: Application, *, service_code: str, attachments: list[Attachme
         "submitted_at": app.submitted_at.isoformat(),
         "due_date": app.due_date.isoformat() if app.due_date else None,
         "attachments": [
-            {"requirement": a.requirement_code, "sha256": a.sha256,
-             "content_type": a.content_type, "size": a.size}
-            for a in attachments
+            {"requirement": f.requirement, "sha256": f.sha256, "content_type": f.content_type,
+             "size": f.size}
+            for f in files
         ],
     }  # fmt: skip
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,20 @@ class Upload:
     requirement: str
     content_base64: str
     filename: str = ""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    requirement: str
+    sha256: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Submission:
+    application: Application
+    files: list[StoredFile]
 
 
 def _not_found() -> Http404:
@@ -146,8 +161,9 @@ def submit_for_caller(
     delivery_method: str = "pickup",
     delivery_address: dict | None = None,
     uploads: list[Upload] = (),
-) -> Application:
-    """Create, fill and submit an application for the resident named by ``identity``.
+) -> Submission:
+    """Create, fill and submit an application for the resident named by ``identity``; the
+    application and what its files were stored as.
 
     Raises ``ValidationError`` (nothing written) for bad input, ``Http404`` when the identity does
     not match the registry or the resident is outside the caller's office or jurisdiction.
@@ -166,7 +182,7 @@ def submit_for_caller(
     if language not in ("id", "en"):
         language = "en" if (translation.get_language() or "").startswith("en") else "id"
     try:
-        return application_services.submit_application(
+        application = application_services.submit_application(
             service_code=service_code,
             applicant=resident,
             channel=channel,
@@ -189,3 +205,14 @@ def submit_for_caller(
             **{code: "attachments" for code, _data, _name in files},
         }
         raise _qualified(e, service_code, sent) from e
+    # The same digest and type add_attachment stored, computed here rather than read back.
+    stored = [
+        StoredFile(
+            requirement=code,
+            sha256=hashlib.sha256(data).hexdigest(),
+            content_type=application_services.sniff_content_type(data[:16]) or "",
+            size=len(data),
+        )
+        for code, data, _name in files
+    ]
+    return Submission(application=application, files=stored)

@@ -48,7 +48,7 @@ def submit_application(
     caller = request.auth
 
     def work():  # noqa: ANN202 - (status, body, application)
-        app = services.submit_for_caller(
+        submission = services.submit_for_caller(
             caller=caller,
             service_code=payload.service,
             identity=services.Identity(**payload.applicant.model_dump()),
@@ -67,17 +67,17 @@ def submit_application(
                 for code, a in payload.attachments.items()
             ],
         )
-        attachments = list(app.attachments.filter(superseded=False).order_by("id"))
-        body = render.submitted(app, service_code=payload.service, attachments=attachments)
+        app = submission.application
+        body = render.submitted(app, service_code=payload.service, files=submission.files)
         return 201, body, app
 
+    request_hash = (
+        idempotency.fingerprint(request.method, request.path, payload.model_dump(mode="json"))
+        if idempotency_key
+        else ""
+    )
     answer = idempotency.run_once(
-        caller=caller,
-        key=idempotency_key,
-        request_hash=idempotency.fingerprint(
-            request.method, request.path, payload.model_dump(mode="json")
-        ),
-        work=work,
+        caller=caller, key=idempotency_key, request_hash=request_hash, work=work
     )
     response = JsonResponse(answer.body, status=answer.status)
     if answer.replayed:
