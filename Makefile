@@ -32,10 +32,17 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Regenerate the gettext catalogues (needs GNU gettext) and compile them; both are committed.
+# Regenerate every app's gettext catalogue (needs GNU gettext) and compile it; .po and .mo are
+# committed so that a machine without gettext runs in both languages.
+APPS := $(notdir $(patsubst %/apps.py,%,$(wildcard src/dukcapil/*/apps.py)))
 messages: $(STAMP)
-	cd src/dukcapil && ../../$(BIN)/dukcapil makemessages -l en -l id --no-obsolete --no-location
-	cd src/dukcapil && ../../$(BIN)/dukcapil compilemessages
+	for app in $(APPS); do \
+	  mkdir -p src/dukcapil/$$app/locale && \
+	  (cd src/dukcapil/$$app && ../../../$(BIN)/dukcapil makemessages -l en -l id \
+	    --no-obsolete --no-location --ignore 'tests/*' --ignore 'testing.py' --ignore 'static/*') \
+	  || exit 1; \
+	done
+	cd src/dukcapil && ../../$(BIN)/dukcapil compilemessages --ignore '.venv'
 
 clean:
 	rm -rf $(VENV) var

@@ -71,7 +71,7 @@ LOGIN_REDIRECT_URL = "accounts:home"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -120,7 +120,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Language: Indonesian by default, English complete.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale (``make messages``).
+LOCALE_PATHS: list[str] = []
 USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
