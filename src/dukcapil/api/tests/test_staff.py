@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dukcapil.accounts.models import Role
@@ -230,3 +232,29 @@ def test_a_province_monitor_sees_no_case(staff_client, serang_apps):
     client = staff_client(monitor)
     assert client.get(LIST_URL).json()["items"] == []
     assert client.get(_detail(serang_apps[0])).status_code == 404
+
+
+def test_listing_costs_the_same_queries_for_three_cases_or_six(staff_client, verifier, serang_apps):
+    """No query per row: service, kecamatan and assignee come with the list."""
+    client = staff_client(verifier)
+    client.get(LIST_URL)  # session and device loaded once
+    with CaptureQueriesContext(connection) as three:
+        assert len(client.get(LIST_URL).json()["items"]) == 3
+    for _ in range(3):
+        make_application("KK_HILANG")
+    with CaptureQueriesContext(connection) as six:
+        assert len(client.get(LIST_URL).json()["items"]) == 6
+    assert len(six) == len(three)
+
+
+def test_the_detail_costs_a_fixed_number_of_queries(staff_client, verifier, serang_apps):
+    client = staff_client(verifier)
+    app = serang_apps[0]
+    with CaptureQueriesContext(connection) as before:
+        client.get(_detail(app))
+    workflow.claim(application=app, actor=Actor.staff(verifier))
+    workflow.release(application=app, actor=Actor.staff(verifier))
+    with CaptureQueriesContext(connection) as after:
+        body = client.get(_detail(app)).json()
+    assert len(body["events"]) == 3
+    assert len(after) == len(before)

@@ -378,3 +378,11 @@ def test_concurrent_retries_with_one_idempotency_key_create_one_application(sera
     number = Application.objects.get().tracking_number
     assert answers == [(201, number)] * 6
     assert IdempotencyRecord.objects.count() == 1
+
+
+def test_a_body_that_is_not_json_is_a_400_with_the_error_shape(client, serang_key):
+    response = client.post(
+        SUBMIT_URL, "{not json", content_type="application/json", headers=bearer(serang_key)
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Isi permintaan bukan JSON yang sah.", "errors": {}}
