@@ -42,6 +42,8 @@ messages: $(STAMP)
 	    --no-obsolete --no-location --ignore 'tests/*' --ignore 'testing.py' --ignore 'static/*') \
 	  || exit 1; \
 	done
+	# Indonesian is the source language: its catalogue repeats each message.
+	for po in src/dukcapil/*/locale/id/LC_MESSAGES/django.po; do msgen $$po -o $$po; done
 	cd src/dukcapil && ../../$(BIN)/dukcapil compilemessages --ignore '.venv'
 
 clean:
