@@ -38,13 +38,13 @@ APPS := $(notdir $(patsubst %/apps.py,%,$(wildcard src/dukcapil/*/apps.py)))
 messages: $(STAMP)
 	for app in $(APPS); do \
 	  mkdir -p src/dukcapil/$$app/locale && \
-	  (cd src/dukcapil/$$app && ../../../$(BIN)/dukcapil makemessages -l en -l id \
+	  (cd src/dukcapil/$$app && DUKCAPIL_DATA_DIR=$(CURDIR)/var ../../../$(BIN)/dukcapil makemessages -l en -l id \
 	    --no-obsolete --no-location --ignore 'tests/*' --ignore 'testing.py' --ignore 'static/*') \
 	  || exit 1; \
 	done
 	# Indonesian is the source language: its catalogue repeats each message.
 	for po in src/dukcapil/*/locale/id/LC_MESSAGES/django.po; do msgen $$po -o $$po; done
-	cd src/dukcapil && ../../$(BIN)/dukcapil compilemessages --ignore '.venv'
+	cd src/dukcapil && DUKCAPIL_DATA_DIR=$(CURDIR)/var ../../$(BIN)/dukcapil compilemessages --ignore '.venv'
 
 clean:
 	rm -rf $(VENV) var
