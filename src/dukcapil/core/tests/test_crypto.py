@@ -286,10 +286,9 @@ def dump_database() -> str:
     pytest.skip(f"no dump for {connection.vendor}")
 
 
-# Committed data, so that pg_dump (another connection) sees it. ``available_apps`` limits the flush
-# after the test to the registry tables: the regions loaded by the data migration stay for the
-# transactional tests that run after this one.
-@pytest.mark.django_db(transaction=True, available_apps=["dukcapil.registry"])
+# Committed data, so that pg_dump (another connection) sees it; like every transactional test, it
+# restores the regions loaded by the data migration, which the flush of an earlier one removed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dump_of_the_database_shows_no_nik_kk_number_or_mothers_name_in_clear():
     family = make_family(kk_number=KK_NUMBER)
     make_resident(family=family, nik=NIK, name=RESIDENT, father_name=FATHER, mother_name=MOTHER)
