@@ -60,11 +60,7 @@ def authenticate_api_key(raw: str) -> ApiKey | None:
     parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
         return None
-    api_key = (
-        ApiKey.objects.select_related("office")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
-        .first()
-    )
+    api_key = ApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True).first()
     if api_key is None or not hmac.compare_digest(api_key.secret_hash, _hash(parts[2])):
         return None
     now = timezone.now()

@@ -3,15 +3,13 @@ with its tracking number and their birth date; no login, limited per address."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.decorators import decorate_view
 
 from dukcapil.api import render, selectors
 from dukcapil.api.guards import rate_limited
-from dukcapil.api.schemas import Error, StatusOut
+from dukcapil.api.schemas import Error, IsoDate, StatusOut
 
 router = Router(tags=["status"])
 
@@ -33,7 +31,7 @@ router = Router(tags=["status"])
 def application_status(
     request: HttpRequest,
     tracking_number: str,
-    birth_date: Query[dt.date],
+    birth_date: Query[IsoDate],
 ) -> dict:
     app, events = selectors.public_status(tracking_text=tracking_number, birth_date=birth_date)
     return render.public_status(app, events)

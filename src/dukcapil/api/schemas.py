@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from dukcapil.applications.models import RevisionReason
 
 Channel = Literal["api", "web", "whatsapp", "operator"]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    # pydantic would also read 0 or "1700000000" as a Unix time: a birth date is written out.
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_format", "Expected a date as YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 
 class StrictSchema(Schema):
@@ -37,7 +51,7 @@ class Coded(Schema):
 class IdentityIn(StrictSchema):
     nik: str = Field(description="16-digit NIK of the applicant", examples=["3673011403850001"])
     kk_number: str = Field(description="16-digit number of the applicant's family card (KK)")
-    birth_date: dt.date = Field(description="Birth date of the applicant (YYYY-MM-DD)")
+    birth_date: IsoDate = Field(description="Birth date of the applicant (YYYY-MM-DD)")
 
 
 class AttachmentIn(StrictSchema):

@@ -7,7 +7,6 @@ checks role, assignment and state again.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,15 @@ from ninja import Query, Router, Schema
 
 from dukcapil.api import render, selectors
 from dukcapil.api.auth import STAFF_ONLY
-from dukcapil.api.schemas import Action, ActionIn, Error, StaffDetail, StaffPage, StaffSummary
+from dukcapil.api.schemas import (
+    Action,
+    ActionIn,
+    Error,
+    IsoDate,
+    StaffDetail,
+    StaffPage,
+    StaffSummary,
+)
 from dukcapil.applications import selectors as application_selectors
 from dukcapil.applications import workflow
 from dukcapil.applications.actors import Actor
@@ -33,7 +40,7 @@ class QueueQuery(Schema):
     kecamatan: str = NinjaField("", description="Kecamatan code, e.g. 36.73.01")
     channel: str = ""
     status: str = ""
-    due_before: dt.date | None = NinjaField(None, description="Due on or before this date")
+    due_before: IsoDate | None = NinjaField(None, description="Due on or before this date")
     overdue: bool = False
     after: str = NinjaField("", description="Cursor: `next` of the previous page")
     size: int = NinjaField(25, ge=1, le=100)

@@ -154,3 +154,12 @@ def test_every_step_is_in_the_timeline_even_a_release(client, app):
     body = client.get(_url(app.tracking_number, app.applicant.birth_date.isoformat())).json()
     assert [e["step"]["code"] for e in body["timeline"]] == ["submit", "claim", "release"]
     assert body["status"]["code"] == "submitted"
+
+
+@pytest.mark.parametrize("written", ["0", "1700000000", "14-03-1985", "1985-3-14"])
+def test_a_birth_date_must_be_written_as_yyyy_mm_dd(client, app, written):
+    response = client.get(_url(app.tracking_number, written))
+    assert response.status_code == 422
+    assert response.json()["errors"]["birth_date"] == [
+        "Harus berupa tanggal dengan format TTTT-BB-HH."
+    ]
