@@ -115,7 +115,7 @@ def main() -> None:
     context = Context(database_url=url, work_dir=OUT_DIR)
     results = {"environment": environment(connection), "scenarios": []}
     for module in modules:
-        print(f"… {module.TITLE}", file=sys.stderr, flush=True)
+        print(f"… {module.__name__.removeprefix('bench_')}", file=sys.stderr, flush=True)
         began = time.perf_counter()
         figures: list[Figure] = module.run(context)
         results["scenarios"].append(
