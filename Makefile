@@ -43,7 +43,8 @@ messages: $(STAMP)
 	  || exit 1; \
 	done
 	# Indonesian is the source language: its catalogue repeats each message.
-	for po in src/dukcapil/*/locale/id/LC_MESSAGES/django.po; do msgen $$po -o $$po; done
+	for po in src/dukcapil/*/locale/id/LC_MESSAGES/django.po; do \
+	  msgattrib --clear-fuzzy --empty $$po -o $$po && msgen $$po -o $$po; done
 	cd src/dukcapil && DUKCAPIL_DATA_DIR=$(CURDIR)/var ../../$(BIN)/dukcapil compilemessages --ignore '.venv'
 
 clean:

@@ -26,6 +26,7 @@ from dukcapil.registry.choices import (
     Religion,
 )
 from dukcapil.registry.gateway import get_registry
+from dukcapil.registry.identifiers import mask_nik
 from dukcapil.registry.models import Resident
 from dukcapil.registry.services import Actor as RegistryActor
 
@@ -37,7 +38,9 @@ def _registry_actor(actor: Actor) -> RegistryActor:
 def _resident(nik: str) -> Resident:
     resident = get_registry().find_resident_by_nik(nik)
     if resident is None or resident.life_status != LifeStatus.ALIVE:
-        raise ValidationError(_("NIK %(nik)s tidak ada pada data penduduk.") % {"nik": nik[:6]})
+        raise ValidationError(
+            _("NIK %(nik)s tidak ada pada data penduduk.") % {"nik": mask_nik(nik)}
+        )
     return resident
 
 

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dukcapil.applications.models import Application, ApplicationEvent, Status
+from dukcapil.catalog.models import requirement_label
 from dukcapil.notifications.models import Notification
 
 
@@ -38,7 +39,12 @@ def _message(app: Application, event: ApplicationEvent) -> str | None:
     text = texts.get(event.to_status)
     if text is None:
         return None
-    reasons = ", ".join(r.get("requirement", "") for r in event.data.get("reasons", []))
+    reasons = ", ".join(
+        requirement_label(
+            app.service_version.requirement(r["requirement"]) or {"code": r["requirement"]}
+        )
+        for r in event.data.get("reasons", [])
+    )
     return text % {
         "service": service,
         "number": number,
