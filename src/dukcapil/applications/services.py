@@ -65,8 +65,7 @@ def _may_act_for(app: Application, actor: Actor) -> None:
     raise PermissionDenied(_("Anda tidak dapat mengubah permohonan ini."))
 
 
-@transaction.atomic
-def start_application(
+def _draft(
     *,
     service_code: str,
     applicant: Resident,
@@ -76,8 +75,7 @@ def start_application(
     phone: str = "",
     language: str = "id",
 ) -> Application:
-    """A draft for ``service_code``, routed to the office of the regency where the applicant's
-    family lives, under the service's current version."""
+    """The checked, unsaved draft of :func:`start_application`."""
     version = current_version(service_code)
     if version is None:
         raise ValidationError({"service": [_("Layanan %(code)s tidak dikenal.") % {"code": service_code}]})  # noqa: E501  # fmt: skip
@@ -107,26 +105,42 @@ def start_application(
         operator=actor.user if actor.kind == "staff" else None,
     )
     _may_act_for(app, actor)  # an operator of another kecamatan cannot open a case here
-    app.save()
     return app
 
 
 @transaction.atomic
-def fill_application(
+def start_application(
     *,
-    application: Application,
+    service_code: str,
+    applicant: Resident,
+    channel: str,
     actor: Actor,
-    form_data: dict[str, Any] | None = None,
-    declarations: list[str] | None = None,
-    privacy_acknowledged: bool = False,
-    consent_recorded: bool = False,
-    delivery_method: str | None = None,
-    delivery_address: dict | None = None,
+    applicant_relation: str = ApplicantRelation.SELF,
+    phone: str = "",
+    language: str = "id",
 ) -> Application:
-    """Merge form fields, declarations, the privacy acknowledgement and the delivery choice."""
-    app = Application.objects.select_for_update().get(pk=application.pk)
-    _may_act_for(app, actor)
-    _editable(app)
+    """A draft for ``service_code``, routed to the office of the regency where the applicant's
+    family lives, under the service's current version."""
+    app = _draft(
+        service_code=service_code, applicant=applicant, channel=channel, actor=actor,
+        applicant_relation=applicant_relation, phone=phone, language=language,
+    )  # fmt: skip
+    app.save()
+    return app
+
+
+def _fill(
+    app: Application,
+    *,
+    form_data: dict[str, Any] | None,
+    declarations: list[str] | None,
+    privacy_acknowledged: bool,
+    consent_recorded: bool,
+    delivery_method: str | None,
+    delivery_address: dict | None,
+) -> set[str]:
+    """Check and merge into ``app`` (not saved) what :func:`fill_application` takes; the names
+    of the fields it changed."""
     update = set()
     if form_data:
         cleaned = clean_form_data(app.service_version, form_data)
@@ -154,9 +168,67 @@ def fill_application(
         app.delivery_method = delivery_method
         app.delivery_address = clean_address(delivery_address) if delivery_address else {}
         update |= {"delivery_method", "delivery_address"}
+    return update
+
+
+@transaction.atomic
+def fill_application(
+    *,
+    application: Application,
+    actor: Actor,
+    form_data: dict[str, Any] | None = None,
+    declarations: list[str] | None = None,
+    privacy_acknowledged: bool = False,
+    consent_recorded: bool = False,
+    delivery_method: str | None = None,
+    delivery_address: dict | None = None,
+) -> Application:
+    """Merge form fields, declarations, the privacy acknowledgement and the delivery choice."""
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    _may_act_for(app, actor)
+    _editable(app)
+    update = _fill(
+        app, form_data=form_data, declarations=declarations,
+        privacy_acknowledged=privacy_acknowledged, consent_recorded=consent_recorded,
+        delivery_method=delivery_method, delivery_address=delivery_address,
+    )  # fmt: skip
     if update:
         app.save(update_fields=sorted(update))
     return app
+
+
+def _stored_attachment(
+    app: Application, *, requirement_code: str, data: bytes, original_name: str
+) -> Attachment:
+    """Check a file for an upload requirement of ``app`` and store it (checksummed, under a
+    server-made name); the attachment row is not saved."""
+    requirement = app.service_version.requirement(requirement_code)
+    if requirement is None or requirement["kind"] != RequirementKind.UPLOAD:
+        raise ValidationError(
+            {requirement_code: [_("Persyaratan unggahan ini tidak ada pada layanan ini.")]}
+        )
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError({requirement_code: [_("Berkas lebih dari 5 MB.")]}, code="too_big")
+    if not data:
+        raise ValidationError({requirement_code: [_("Berkas kosong.")]}, code="empty")
+    content_type = sniff_content_type(data[:16])
+    if content_type is None:
+        raise ValidationError(
+            {requirement_code: [_("Berkas harus JPEG, PNG atau PDF.")]}, code="file_type"
+        )
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[content_type]
+    attachment = Attachment(
+        application=app,
+        requirement_code=requirement_code,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=content_type,
+        size=len(data),
+        original_name=original_name[:200],
+    )
+    attachment.file.save(
+        f"{tracking.new_tracking_number()}.{extension}", ContentFile(data), save=False
+    )
+    return attachment
 
 
 @transaction.atomic
@@ -173,36 +245,12 @@ def add_attachment(
     app = Application.objects.select_for_update().get(pk=application.pk)
     _may_act_for(app, actor)
     _editable(app)
-    requirement = app.service_version.requirement(requirement_code)
-    if requirement is None or requirement["kind"] != RequirementKind.UPLOAD:
-        raise ValidationError(
-            {requirement_code: [_("Persyaratan unggahan ini tidak ada pada layanan ini.")]}
-        )
     data = content if isinstance(content, bytes) else content.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError({requirement_code: [_("Berkas lebih dari 5 MB.")]}, code="too_big")
-    if not data:
-        raise ValidationError({requirement_code: [_("Berkas kosong.")]}, code="empty")
-    content_type = sniff_content_type(data[:16])
-    if content_type is None:
-        raise ValidationError(
-            {requirement_code: [_("Berkas harus JPEG, PNG atau PDF.")]}, code="file_type"
-        )
-    digest = hashlib.sha256(data).hexdigest()
+    attachment = _stored_attachment(
+        app, requirement_code=requirement_code, data=data, original_name=original_name
+    )
     app.attachments.filter(requirement_code=requirement_code, superseded=False).update(
         superseded=True
-    )
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[content_type]
-    attachment = Attachment(
-        application=app,
-        requirement_code=requirement_code,
-        sha256=digest,
-        content_type=content_type,
-        size=len(data),
-        original_name=original_name[:200],
-    )
-    attachment.file.save(
-        f"{tracking.new_tracking_number()}.{extension}", ContentFile(data), save=False
     )
     attachment.save()
     return attachment
@@ -225,22 +273,33 @@ def submit_application(
     privacy_acknowledged: bool = False,
     consent_recorded: bool = False,
 ) -> Application:
-    """Create, fill and submit in one transaction: all of it, or nothing (API, operator)."""
+    """Create, fill and submit in one transaction: all of it, or nothing (API, operator).
+
+    The same checks as :func:`start_application`, :func:`fill_application` and
+    :func:`add_attachment` in turn, but the new draft is written once, filled, and its files in
+    one statement: nobody else can see it before the transaction commits, so there is no row to
+    lock and nothing to supersede but a requirement given twice here.
+    """
     with transaction.atomic():
-        app = start_application(
+        app = _draft(
             service_code=service_code, applicant=applicant, channel=channel, actor=actor,
             applicant_relation=applicant_relation, phone=phone, language=language,
         )  # fmt: skip
-        fill_application(
-            application=app, actor=actor, form_data=form_data, declarations=declarations,
+        _fill(
+            app, form_data=form_data, declarations=declarations,
             privacy_acknowledged=privacy_acknowledged, consent_recorded=consent_recorded,
             delivery_method=delivery_method, delivery_address=delivery_address,
         )  # fmt: skip
-        for code, data, name in attachments:
-            add_attachment(
-                application=app, actor=actor, requirement_code=code, content=data,
-                original_name=name,
-            )  # fmt: skip
+        app.save()
+        files = [
+            _stored_attachment(app, requirement_code=code, data=data, original_name=name)
+            for code, data, name in attachments
+        ]
+        given_later: set[str] = set()
+        for attachment in reversed(files):
+            attachment.superseded = attachment.requirement_code in given_later
+            given_later.add(attachment.requirement_code)
+        Attachment.objects.bulk_create(files)
         return workflow.submit(application=app, actor=actor)
 
 
