@@ -11,17 +11,21 @@ from django.test import Client
 
 from dukcapil.accounts.models import Role, User
 from dukcapil.accounts.testing import login_verified
+from dukcapil.api import keys
 from dukcapil.api.keys import IssuedKey, create_api_key
 from dukcapil.applications.testing import make_household, make_staff
 from dukcapil.regions.models import Regency
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """The rate limit counts in the cache, which outlives a test; every test starts at zero."""
+def _fresh_counters():
+    """Rate limits count in the cache and checked keys are remembered in the process, both of
+    which outlive a test: every test starts afresh."""
     cache.clear()
+    keys._recently_checked.clear()
     yield
     cache.clear()
+    keys._recently_checked.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from io import StringIO
 
 import pytest
@@ -47,9 +48,30 @@ def test_a_key_is_refused_when_malformed_unknown_wrong_or_revoked():
     assert authenticate_api_key(issued.key) is None
 
 
-def test_last_used_is_written_at_most_once_a_minute(django_assert_num_queries):
+def test_a_checked_key_is_remembered_for_seconds_and_last_used_written_once_a_minute(
+    django_assert_num_queries, monkeypatch
+):
+    from dukcapil.api import keys
+
     issued = create_api_key(office=Regency.objects.get(code="36.73"), name="Portal")
     with django_assert_num_queries(2):  # the lookup, and the first last_used_at
-        authenticate_api_key(issued.key)
-    with django_assert_num_queries(1):  # the lookup only
-        authenticate_api_key(issued.key)
+        assert authenticate_api_key(issued.key) == issued.api_key
+    with django_assert_num_queries(0):  # remembered
+        assert authenticate_api_key(issued.key) == issued.api_key
+    later = time.monotonic() + keys.REMEMBER_FOR + 1
+    monkeypatch.setattr(keys.time, "monotonic", lambda: later)
+    with django_assert_num_queries(1):  # looked up again; last_used_at is recent enough
+        assert authenticate_api_key(issued.key) == issued.api_key
+
+
+def test_a_revoked_key_is_forgotten_at_once():
+    issued = create_api_key(office=Regency.objects.get(code="36.73"), name="Portal")
+    assert authenticate_api_key(issued.key) == issued.api_key
+    revoke_api_key(api_key=ApiKey.objects.get(pk=issued.api_key.pk))
+    assert authenticate_api_key(issued.key) is None
+
+
+def test_a_wrong_secret_is_not_taken_for_a_remembered_key():
+    issued = create_api_key(office=Regency.objects.get(code="36.73"), name="Portal")
+    assert authenticate_api_key(issued.key) == issued.api_key
+    assert authenticate_api_key(issued.key[:-3] + "xyz") is None
