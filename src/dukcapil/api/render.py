@@ -132,21 +132,33 @@ def staff_summary(app: Application) -> dict[str, Any]:
     }
 
 
+def _masked(value: Any) -> Any:
+    """Form data with every NIK or KK number in it masked (for roles that see them masked)."""
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, str) and len(value) == 16 and value.isdigit():
+        return mask_nik(value)
+    return value
+
+
 def staff_detail(app: Application, *, user: User) -> dict[str, Any]:
     """Everything a verifier needs on one case (attachments, verdicts and events prefetched)."""
     applicant = app.applicant
     events = list(app.events.all())
+    full = user.sees_full_identifiers
     return {
         **staff_summary(app),
         "applicant": {
             "name": applicant.name,
-            "nik": applicant.nik if user.sees_full_identifiers else mask_nik(applicant.nik),
+            "nik": applicant.nik if full else mask_nik(applicant.nik),
             "relation": coded(ApplicantRelation, app.applicant_relation),
             "phone": app.applicant_phone,
         }
         if applicant
         else None,
-        "form_data": app.form_data,
+        "form_data": app.form_data if full else _masked(app.form_data),
         "declarations": app.declarations,
         "privacy_acknowledged_at": app.privacy_acknowledged_at,
         "delivery_method": coded(DeliveryMethod, app.delivery_method),

@@ -258,3 +258,17 @@ def test_the_detail_costs_a_fixed_number_of_queries(staff_client, verifier, sera
         body = client.get(_detail(app)).json()
     assert len(body["events"]) == 3
     assert len(after) == len(before)
+
+
+def test_a_role_that_sees_identifiers_masked_gets_them_masked_in_form_data_too(staff_client):
+    household = make_household()
+    app = make_application("KK_UBAH", household=household)
+    head_nik = household["head"].nik
+    dispatcher = make_staff(Role.DISPATCH_OFFICER, regency="36.73")
+
+    body = staff_client(dispatcher).get(_detail(app)).json()
+
+    assert head_nik not in str(body)
+    assert body["applicant"]["nik"] != head_nik
+    assert body["form_data"]["perubahan"]["nik"] != head_nik
+    assert body["form_data"]["perubahan"]["changes"] == {"occupation": "Wiraswasta"}
