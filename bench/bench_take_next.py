@@ -18,7 +18,7 @@ from common import Context, Figure, percentile
 ORDER = 50
 TITLE = "take next: {take_next_workers} verifiers, {take_next_applications:,} applications"
 WORKERS = 8
-APPLICATIONS = int(os.environ.get("BENCH_CLAIMS", 10_000))
+APPLICATIONS = int(os.environ.get("BENCH_CLAIMS", 5_000))
 GOAL_PER_SECOND = 1000
 TIME_LIMIT = 120  # seconds: a worker stops then even if the queue is not empty
 SERVICE = "KK_HILANG"

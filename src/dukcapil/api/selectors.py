@@ -30,6 +30,13 @@ def _number(text: str) -> str:
     return number
 
 
+PUBLIC_STATUS_FIELDS = (
+    "tracking_number", "status", "submitted_at", "due_date", "revision_due_date",
+    "decision_reason", "service_version__name_id", "service_version__name_en",
+    "service_version__requirements", "service_version__service__code",
+)  # fmt: skip
+
+
 def public_status(
     *, tracking_text: str, birth_date: dt.date
 ) -> tuple[Application, list[ApplicationEvent]]:
@@ -39,6 +46,10 @@ def public_status(
     number = _number(tracking_text)
     app = (
         Application.objects.select_related("service_version__service")
+        # What render.public_status shows, no more: the rows are wide, and compiling and reading
+        # every column was the larger part of a lookup's cost. Any other field still loads
+        # (with a query of its own).
+        .only(*PUBLIC_STATUS_FIELDS)
         .filter(tracking_number=number, applicant__birth_date=birth_date)
         .first()
     )
