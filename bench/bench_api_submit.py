@@ -73,11 +73,16 @@ def run(context: Context) -> list[Figure]:
         share = rate / context.shared["tpcb_tps"]
         figures.append(
             Figure("submissions / pgbench TPC-B tx", share * 100, "%",
-                   f"≥ {GOAL_SHARE_OF_TPCB:.0%}", share >= GOAL_SHARE_OF_TPCB)
+                   f"≥ {GOAL_SHARE_OF_TPCB:.0%}", share >= GOAL_SHARE_OF_TPCB, decimals=1)
         )  # fmt: skip
     if "ping_per_second" in context.shared:
         figures.append(
-            Figure("submissions / GET /ping", rate / context.shared["ping_per_second"] * 100, "%")
+            Figure(
+                "submissions / GET /ping",
+                rate / context.shared["ping_per_second"] * 100,
+                "%",
+                decimals=1,
+            )
         )
     return figures
 

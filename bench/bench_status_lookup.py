@@ -47,7 +47,7 @@ def run(context: Context) -> list[Figure]:
         share = rate / context.shared["ping_per_second"]
         figures.append(
             Figure("lookups / GET /ping", share * 100, "%", f"≥ {GOAL_SHARE_OF_PING:.0%}",
-                   share >= GOAL_SHARE_OF_PING)
+                   share >= GOAL_SHARE_OF_PING, decimals=1)
         )  # fmt: skip
     return figures
 
