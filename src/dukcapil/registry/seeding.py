@@ -9,8 +9,9 @@ which is brought up to date in the same transaction as the rows.
 
 Rows are written without the per-row service layer (no :class:`RegistryChange` per resident: the
 history of a synthetic person would double the load for nothing): ``COPY`` on PostgreSQL, batched
-``INSERT`` elsewhere, one transaction per chunk of whole families. Large loads on PostgreSQL make
-their rows (and do the encryption) in worker processes while the parent copies them in.
+``INSERT`` on SQLite, one transaction per batch of whole families. Large loads on PostgreSQL run
+in worker processes that each make rows (choices and encryption are the costly part) and copy
+them in over a connection of their own, so that the database works on two streams at once.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ RETIRES_AT_58 = {PNS, TNI, POLRI}
 
 
 class SeedingError(Exception):
-    """The population could not be made as asked (nothing of the failed chunk was written)."""
+    """The population could not be made as asked (nothing of the failed batch was written)."""
 
 
 # ---------------------------------------------------------------------------------------------
