@@ -44,13 +44,13 @@ def run(context: Context) -> list[Figure]:
     run_id = secrets.token_hex(4)
     threads = 2
 
-    with http_load.served(context.work_dir, "submit") as base:
-        url = f"{base}/api/v1/applications"
-        args = [authorization, f"warmup-{run_id}", str(threads)]
-        http_load.wrk(url, "submit.lua", str(warmup_file), *args,
+    path = "/api/v1/applications"
+    with http_load.served(context.work_dir, "submit") as server:
+        args = [str(warmup_file), authorization, f"warmup-{run_id}", str(threads)]
+        http_load.wrk(server, path, "submit.lua", *args,
                       seconds=http_load.WARMUP_SECONDS, threads=threads)  # fmt: skip
-        args = [authorization, f"bench-{run_id}", str(threads)]
-        load = http_load.wrk(url, "submit.lua", str(bodies_file), *args, threads=threads)
+        args = [str(bodies_file), authorization, f"bench-{run_id}", str(threads)]
+        load = http_load.wrk(server, path, "submit.lua", *args, threads=threads)
 
     distinct = len(people) - WARMUP_APPLICANTS
     if load.sample_error:

@@ -31,9 +31,9 @@ def run(context: Context) -> list[Figure]:
     tpcb = _pgbench(pgbench, env, context.work_dir, "tpcb", [], seconds)
     select = _pgbench(pgbench, env, context.work_dir, "select", ["-S"], seconds)
 
-    with http_load.served(context.work_dir, "ping") as base:
-        http_load.wrk(f"{base}/ping", "ping.lua", seconds=http_load.WARMUP_SECONDS)
-        ping = http_load.wrk(f"{base}/ping", "ping.lua")
+    with http_load.served(context.work_dir, "ping") as server:
+        http_load.wrk(server, "/ping", "ping.lua", seconds=http_load.WARMUP_SECONDS)
+        ping = http_load.wrk(server, "/ping", "ping.lua")
 
     context.shared.update(
         tpcb_tps=tpcb.tps,

@@ -26,10 +26,11 @@ def run(context: Context) -> list[Figure]:
     paths_file.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
     threads = 2
 
-    with http_load.served(context.work_dir, "status") as base:
-        http_load.wrk(base, "paths.lua", str(paths_file), str(threads),
-                      seconds=http_load.WARMUP_SECONDS, threads=threads)  # fmt: skip
-        load = http_load.wrk(base, "paths.lua", str(paths_file), str(threads), threads=threads)
+    args = [str(paths_file), str(threads)]
+    with http_load.served(context.work_dir, "status") as server:
+        http_load.wrk(server, "", "paths.lua", *args, seconds=http_load.WARMUP_SECONDS,
+                      threads=threads)  # fmt: skip
+        load = http_load.wrk(server, "", "paths.lua", *args, threads=threads)
 
     if load.sample_error:
         print(f"  sample error answer: {load.sample_error[:1000]}", file=sys.stderr)

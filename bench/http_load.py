@@ -8,6 +8,12 @@ benchmark measures lookups, not 429s.
 
 :func:`wrk` runs one bounded load (``-d`` seconds, only 127.0.0.1) with a script of ``bench/wrk/``
 and returns throughput, latency percentiles and the count of non-2xx answers with a sample body.
+
+wrk keeps its connections open, and which gunicorn worker accepts each one is chance: 8
+connections split 4/4 as often as 7/1, and then one worker (one GIL, one core) serves nearly
+everything while the other idles, which makes any figure vary by a factor of up to two from run to
+run. Many clients spread evenly; so :func:`wrk` checks, as soon as its connections are open, that
+each worker holds the same number of them, and starts wrk again when not.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ SERVE_THREADS = 4
 CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", SERVE_WORKERS * SERVE_THREADS))
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", 15))
 WARMUP_SECONDS = 3
+HOLD_SECONDS = 1  # before the first request: time to check how the connections spread
 
 
 def _find(name: str, also: str) -> str | None:
@@ -76,10 +83,20 @@ def gunicorn_command(port: int) -> list[str]:
     ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str  # http://127.0.0.1:<port>
+    port: int
+    pid: int  # gunicorn's arbiter; its children are the workers
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
 @contextlib.contextmanager
-def served(work_dir: Path, name: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """The app under gunicorn on a free port; yields its base URL. Its output goes to
-    ``work_dir/gunicorn-<name>.log``."""
+def served(work_dir: Path, name: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """The app under gunicorn on a free port; its output in ``work_dir/gunicorn-<name>.log``."""
     port = free_port()
     environment = {
         **os.environ,
@@ -88,14 +105,17 @@ def served(work_dir: Path, name: str, env: dict[str, str] | None = None) -> Iter
         **(env or {}),
     }
     log_path = work_dir / f"gunicorn-{name}.log"
-    base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             gunicorn_command(port), env=environment, stdout=log, stderr=subprocess.STDOUT
         )
+        server = Server(url=f"http://127.0.0.1:{port}", port=port, pid=process.pid)
         try:
-            _wait_healthy(base, process, log_path)
-            yield base
+            _wait_healthy(server.url, process, log_path)
+            deadline = time.monotonic() + 30
+            while len(server.worker_pids()) < SERVE_WORKERS and time.monotonic() < deadline:
+                time.sleep(0.1)
+            yield server
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -148,33 +168,48 @@ class Load:
 
 
 def wrk(
-    url: str,
+    server: Server,
+    path: str,
     script: str,
     *args: str,
     seconds: int = SECONDS,
     connections: int = CONNECTIONS,
     threads: int = 2,
 ) -> Load:
-    """One run of wrk with ``bench/wrk/<script>`` (its arguments after ``--``)."""
-    if not url.startswith("http://127.0.0.1:"):
-        raise ValueError("load goes to 127.0.0.1 only")
+    """One run of wrk against ``server`` with ``bench/wrk/<script>`` (its arguments after
+    ``--``), its connections spread evenly over the gunicorn workers."""
     program = require_program("wrk", apt_package="wrk")
     command = [
-        program, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-        "--timeout", "10s", "-s", script, url, "--", *args,
+        program, "-t", str(threads), "-c", str(connections), "-d", f"{seconds + HOLD_SECONDS}s",
+        "--timeout", "10s", "-s", script, f"{server.url}{path}", "--", *args,
     ]  # fmt: skip
-    done = subprocess.run(
-        command, cwd=WRK_DIR, capture_output=True, text=True, timeout=seconds + 60
-    )
-    marker = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
-    if done.returncode != 0 or marker is None:
-        raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    # report.lua holds back the first request of each connection meanwhile.
+    env = {
+        **os.environ,
+        "WRK_HOLD_CONNECTIONS": str(connections // threads),
+        "WRK_HOLD_MS": str(HOLD_SECONDS * 1000),
+    }
+    for _attempt in range(30):
+        process = subprocess.Popen(
+            command, cwd=WRK_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        if _connections_even(server, connections):
+            break
+        process.kill()
+        process.communicate()
+    else:
+        raise SystemExit("wrk's connections never spread evenly over the gunicorn workers")
+    stdout, stderr = process.communicate(timeout=seconds + 60)
+    marker = next((ln for ln in stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
+    if process.returncode != 0 or marker is None:
+        raise SystemExit(f"wrk failed ({process.returncode}):\n{stdout}\n{stderr}")
     data = json.loads(marker.removeprefix("WRK_JSON "))
-    sample = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_SAMPLE ")), "")
+    sample = next((ln for ln in stdout.splitlines() if ln.startswith("WRK_SAMPLE ")), "")
     errors = data["errors"]
     return Load(
         requests=data["requests"],
-        seconds=data["duration_us"] / 1e6,
+        seconds=data["duration_us"] / 1e6 - HOLD_SECONDS,
         ok=data["ok"],
         not_ok=data["not_ok"],
         socket_errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
@@ -184,3 +219,33 @@ def wrk(
         max_ms=data["max_us"] / 1000,
         sample_error=sample.removeprefix("WRK_SAMPLE "),
     )
+
+
+def _connections_even(server: Server, connections: int) -> bool:
+    """Once all ``connections`` are open, whether each worker holds its share."""
+    deadline = time.monotonic() + HOLD_SECONDS * 0.8
+    while time.monotonic() < deadline:
+        counts = _connections_per_worker(server)
+        if sum(counts) >= connections:
+            return max(counts) - min(counts) <= (1 if connections % len(counts) else 0)
+        time.sleep(0.02)
+    return False
+
+
+def _connections_per_worker(server: Server) -> list[int]:
+    """Established connections to the server's port held by each worker (from /proc)."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, state, inode = fields[1], fields[3], fields[9]
+        if state == "01" and int(local.rsplit(":", 1)[1], 16) == server.port:
+            established.add(f"socket:[{inode}]")
+    counts = []
+    for pid in server.worker_pids():
+        held = 0
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    held += os.readlink(fd) in established
+        counts.append(held)
+    return counts

@@ -9,6 +9,20 @@ end
 
 ok, not_ok, sample = 0, 0, ""
 
+-- The first request of each connection waits WRK_HOLD_MS, so that http_load.py can see how the
+-- connections spread over the server's workers before any work is done (and start again if
+-- unevenly); the latency of a request is timed from when it is sent.
+local hold_left = tonumber(os.getenv("WRK_HOLD_CONNECTIONS") or "0")
+local hold_ms = tonumber(os.getenv("WRK_HOLD_MS") or "0")
+
+function delay()
+  if hold_left > 0 then
+    hold_left = hold_left - 1
+    return hold_ms
+  end
+  return 0
+end
+
 function response(status, headers, body)
   if status >= 200 and status < 300 then
     ok = ok + 1
