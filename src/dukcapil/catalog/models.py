@@ -111,7 +111,9 @@ class RegencyServiceLevel(models.Model):
         verbose_name = _("waktu layanan kabupaten/kota")
         verbose_name_plural = _("waktu layanan kabupaten/kota")
         constraints = [
-            models.UniqueConstraint(fields=["regency", "service"], name="regencyservicelevel_unique")
+            models.UniqueConstraint(
+                fields=["regency", "service"], name="regencyservicelevel_unique"
+            )
         ]
 
     def __str__(self) -> str:

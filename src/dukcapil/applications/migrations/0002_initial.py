@@ -6,66 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('catalog', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("catalog", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='service_version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='catalog.serviceversion'),
+            model_name="application",
+            name="service_version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="catalog.serviceversion",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='subjects',
-            field=models.ManyToManyField(blank=True, related_name='applications_about', to='registry.resident'),
+            model_name="application",
+            name="subjects",
+            field=models.ManyToManyField(
+                blank=True, related_name="applications_about", to="registry.resident"
+            ),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL),
+            model_name="applicationevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='applications.application'),
+            model_name="applicationevent",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='applications.application'),
+            model_name="attachment",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attachments",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='requirementverdict',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verdicts', to='applications.application'),
+            model_name="requirementverdict",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="verdicts",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='requirementverdict',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL),
+            model_name="requirementverdict",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['office', 'status', 'due_date', 'id'], name='app_queue_idx'),
+            model_name="application",
+            index=models.Index(fields=["office", "status", "due_date", "id"], name="app_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['kecamatan', 'status'], name='app_kecamatan_status_idx'),
+            model_name="application",
+            index=models.Index(fields=["kecamatan", "status"], name="app_kecamatan_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='attachment',
-            index=models.Index(fields=['application', 'requirement_code'], name='application_applica_ec4e8a_idx'),
+            model_name="attachment",
+            index=models.Index(
+                fields=["application", "requirement_code"], name="application_applica_ec4e8a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requirementverdict',
-            constraint=models.UniqueConstraint(fields=('application', 'requirement_code'), name='verdict_one_per_requirement'),
+            model_name="requirementverdict",
+            constraint=models.UniqueConstraint(
+                fields=("application", "requirement_code"), name="verdict_one_per_requirement"
+            ),
         ),
     ]
