@@ -36,13 +36,18 @@ ERRORS = {code: Error for code in (400, 401, 403, 404, 409, 422)}
 
 
 class QueueQuery(Schema):
-    service: str = NinjaField("", description="Service code")
-    kecamatan: str = NinjaField("", description="Kecamatan code, e.g. 36.73.01")
-    channel: str = ""
-    status: str = ""
+    # Codes only: anything else (a NUL byte, which PostgreSQL cannot take) is a 422, not a 500.
+    service: str = NinjaField("", description="Service code", pattern=r"^[A-Z_]{0,32}$")
+    kecamatan: str = NinjaField(
+        "", description="Kecamatan code, e.g. 36.73.01", pattern=r"^(\d{2}\.\d{2}\.\d{2})?$"
+    )
+    channel: str = NinjaField("", pattern=r"^[a-z_]{0,20}$")
+    status: str = NinjaField("", pattern=r"^[a-z_]{0,20}$")
     due_before: IsoDate | None = NinjaField(None, description="Due on or before this date")
     overdue: bool = False
-    after: str = NinjaField("", description="Cursor: `next` of the previous page")
+    after: str = NinjaField(
+        "", description="Cursor: `next` of the previous page", pattern=r"^[0-9_-]{0,40}$"
+    )
     size: int = NinjaField(25, ge=1, le=100)
 
 

@@ -30,6 +30,8 @@ def test_the_worker_writes_the_citizens_notification_in_their_language():
     assert "We have received" in Notification.objects.get(application=english).body
 
 
+# The worker manages its own connections: it must see committed jobs, outside a test transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_worker_runs_enqueued_jobs():
     app = make_application()
     call_command("db_worker", "--batch", "--interval", "0")
