@@ -13,7 +13,6 @@ from dukcapil.applications import workflow
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import (
     FINAL_STATUSES,
-    ApplicantRelation,
     Application,
     ApplicationEvent,
     Channel,
@@ -22,7 +21,7 @@ from dukcapil.applications.models import (
     RevisionReason,
     Status,
 )
-from dukcapil.catalog.models import requirement_label
+from dukcapil.catalog.models import Applicant, requirement_label
 from dukcapil.registry.identifiers import mask_nik
 
 
@@ -153,7 +152,7 @@ def staff_detail(app: Application, *, user: User) -> dict[str, Any]:
         "applicant": {
             "name": applicant.name,
             "nik": applicant.nik if full else mask_nik(applicant.nik),
-            "relation": coded(ApplicantRelation, app.applicant_relation),
+            "relation": coded(Applicant, app.applicant_relation),
             "phone": app.applicant_phone,
         }
         if applicant

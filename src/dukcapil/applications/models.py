@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dukcapil.applications.tracking import display
+from dukcapil.catalog.models import Applicant
 
 
 class Status(models.TextChoices):
@@ -37,12 +38,6 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
     OPERATOR = "operator", _("Operator kecamatan")
     API = "api", _("API")
-
-
-class ApplicantRelation(models.TextChoices):
-    SELF = "self", _("Diri sendiri")
-    FAMILY_MEMBER = "family_member", _("Anggota keluarga")
-    OPERATOR = "operator", _("Operator kecamatan")
 
 
 class DeliveryMethod(models.TextChoices):
@@ -74,7 +69,7 @@ class Application(models.Model):
         related_name="applications_made",
         verbose_name=_("pemohon"),
     )
-    applicant_relation = models.CharField(max_length=16, choices=ApplicantRelation.choices)
+    applicant_relation = models.CharField(max_length=16, choices=Applicant.choices)
     applicant_phone = models.CharField(_("nomor telepon"), max_length=16, blank=True)
     language = models.CharField(max_length=5, default="id")
     family = models.ForeignKey(

@@ -16,7 +16,6 @@ from dukcapil.accounts.models import Role
 from dukcapil.applications import tracking, workflow
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import (
-    ApplicantRelation,
     Application,
     Attachment,
     Channel,
@@ -26,7 +25,7 @@ from dukcapil.applications.models import (
     Status,
 )
 from dukcapil.applications.requirements import clean_address, clean_form_data
-from dukcapil.catalog.models import RequirementKind
+from dukcapil.catalog.models import Applicant, RequirementKind
 from dukcapil.catalog.selectors import current_version
 from dukcapil.regions.models import Kecamatan
 from dukcapil.registry.choices import LifeStatus
@@ -71,7 +70,7 @@ def _draft(
     applicant: Resident,
     channel: str,
     actor: Actor,
-    applicant_relation: str = ApplicantRelation.SELF,
+    applicant_relation: str = Applicant.SELF,
     phone: str = "",
     language: str = "id",
 ) -> Application:
@@ -82,11 +81,11 @@ def _draft(
     if channel not in Channel.values:
         raise ValidationError({"channel": [_("Kanal tidak dikenal.")]})
     if actor.kind == "staff":
-        applicant_relation = ApplicantRelation.OPERATOR
+        applicant_relation = Applicant.OPERATOR
     if applicant_relation not in version.applicants:
         raise ValidationError(
             {"applicant": [_("Layanan ini tidak dapat diajukan oleh %(who)s.")
-                           % {"who": ApplicantRelation(applicant_relation).label}]}
+                           % {"who": Applicant(applicant_relation).label}]}
         )  # fmt: skip
     if applicant.life_status != LifeStatus.ALIVE or applicant.family_id is None:
         raise ValidationError({"applicant": [_("Pemohon tidak terdaftar dalam sebuah KK.")]})
@@ -115,7 +114,7 @@ def start_application(
     applicant: Resident,
     channel: str,
     actor: Actor,
-    applicant_relation: str = ApplicantRelation.SELF,
+    applicant_relation: str = Applicant.SELF,
     phone: str = "",
     language: str = "id",
 ) -> Application:
@@ -265,7 +264,7 @@ def submit_application(
     form_data: dict[str, Any] | None = None,
     declarations: list[str] | None = None,
     attachments: list[tuple[str, bytes, str]] = (),
-    applicant_relation: str = ApplicantRelation.SELF,
+    applicant_relation: str = Applicant.SELF,
     phone: str = "",
     language: str = "id",
     delivery_method: str = DeliveryMethod.PICKUP,

@@ -364,8 +364,8 @@ def reject(*, application: Application, actor: Actor, reason: str) -> Applicatio
 
     def effect(app: Application) -> list[str]:
         app.decision_reason = reason
-        app.decided_at = app.closed_at = timezone.now()
-        return ["decision_reason", "decided_at", "closed_at"]
+        app.decided_at = timezone.now()
+        return ["decision_reason", "decided_at", *_close(app)]
 
     return _transition(application, "reject", actor, note=reason, effect=effect)
 
@@ -386,27 +386,21 @@ def mark_ready_for_pickup(*, application: Application, actor: Actor, note: str =
     return _transition(application, "ready_for_pickup", actor, note=note)
 
 
+def _close(app: Application) -> list[str]:
+    """The effect of every transition into a final state."""
+    app.closed_at = timezone.now()
+    return ["closed_at"]
+
+
 def complete(
     *, application: Application, actor: Actor, note: str = "", data: dict | None = None
 ) -> Application:
-    def effect(app: Application) -> list[str]:
-        app.closed_at = timezone.now()
-        return ["closed_at"]
-
-    return _transition(application, "complete", actor, note=note, data=data, effect=effect)
+    return _transition(application, "complete", actor, note=note, data=data, effect=_close)
 
 
 def cancel(*, application: Application, actor: Actor, note: str = "") -> Application:
-    def effect(app: Application) -> list[str]:
-        app.closed_at = timezone.now()
-        return ["closed_at"]
-
-    return _transition(application, "cancel", actor, note=note, effect=effect)
+    return _transition(application, "cancel", actor, note=note, effect=_close)
 
 
 def expire(*, application: Application, actor: Actor) -> Application:
-    def effect(app: Application) -> list[str]:
-        app.closed_at = timezone.now()
-        return ["closed_at"]
-
-    return _transition(application, "expire", actor, effect=effect)
+    return _transition(application, "expire", actor, effect=_close)

@@ -278,16 +278,7 @@ def update_family(*, family: Family, actor: Any, reason: str = "", **changes: An
     _clean_family_fields(changes, errors)
     if errors:
         raise ValidationError(errors)
-    diff = _apply(family, Family, changes)
-    if diff:
-        family.save(update_fields=[*diff, "updated_at"])
-        _record(
-            actor=_as_actor(actor),
-            action=RegistryChange.Action.UPDATED,
-            changes=diff,
-            reason=reason,
-            family=family,
-        )
+    _save_changes(family, changes, actor=_as_actor(actor), reason=reason, family=family)
     return family
 
 
@@ -295,14 +286,21 @@ def update_family(*, family: Family, actor: Any, reason: str = "", **changes: An
 # Residents
 
 
-def _apply(obj: Any, model: type, changes: dict[str, Any]) -> dict[str, list[Any]]:
+def _save_changes(obj: Any, changes: dict[str, Any], *, actor: Actor, reason: str, **subject: Any):
+    """Set the fields that differ, save only those, and record old and new values in the
+    history of ``subject`` (``resident=`` or ``family=``). Nothing is recorded when nothing
+    changed."""
+    model = type(obj)
     diff = {}
     for field, new in changes.items():
         old = getattr(obj, field)
         if old != new:
             diff[field] = [_history_value(model, field, old), _history_value(model, field, new)]
             setattr(obj, field, new)
-    return diff
+    if diff:
+        obj.save(update_fields=[*diff, "updated_at"])
+        _record(actor=actor, action=RegistryChange.Action.UPDATED, changes=diff, reason=reason,
+                **subject)  # fmt: skip
 
 
 @transaction.atomic
@@ -410,16 +408,7 @@ def update_resident(
             errors["nik"] = e.messages
     if errors:
         raise ValidationError(errors)
-    diff = _apply(resident, Resident, changes)
-    if diff:
-        resident.save(update_fields=[*diff, "updated_at"])
-        _record(
-            actor=_as_actor(actor),
-            action=RegistryChange.Action.UPDATED,
-            changes=diff,
-            reason=reason,
-            resident=resident,
-        )
+    _save_changes(resident, changes, actor=_as_actor(actor), reason=reason, resident=resident)
     return resident
 
 

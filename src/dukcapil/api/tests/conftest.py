@@ -52,18 +52,6 @@ def operator(db) -> User:
 
 
 @pytest.fixture
-def verifier(db) -> User:
-    """A verifier of Kota Serang (36.73)."""
-    return make_staff(Role.VERIFIER, regency="36.73")
-
-
-@pytest.fixture
-def other_regency_verifier(db) -> User:
-    """A verifier of Kabupaten Tangerang (36.03)."""
-    return make_staff(Role.VERIFIER, regency="36.03")
-
-
-@pytest.fixture
 def staff_client() -> Callable[[User], Client]:
     """``staff_client(user)``: a client with a verified (2FA) session that enforces CSRF, as a
     browser would be treated."""

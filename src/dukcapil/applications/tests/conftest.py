@@ -1,33 +1,33 @@
+"""The project's staff personas (src/conftest.py) as workflow actors."""
+
 import pytest
 
-from dukcapil.accounts.models import Role
 from dukcapil.applications.actors import Actor
-from dukcapil.applications.testing import make_staff
 
 
 @pytest.fixture
-def verifier(db):
-    """A verifier of Kota Serang (36.73), where the test households live."""
-    return Actor.staff(make_staff(Role.VERIFIER, regency="36.73"))
+def verifier(verifier):
+    """The verifier of Kota Serang (36.73), where the test households live."""
+    return Actor.staff(verifier)
 
 
 @pytest.fixture
-def other_regency_verifier(db):
-    """A verifier of Kabupaten Tangerang (36.03)."""
-    return Actor.staff(make_staff(Role.VERIFIER, regency="36.03"))
+def other_regency_verifier(other_regency_verifier):
+    """The verifier of Kabupaten Tangerang (36.03)."""
+    return Actor.staff(other_regency_verifier)
 
 
 @pytest.fixture
-def operator(db):
-    """A kecamatan operator of Serang (36.73.01)."""
-    return Actor.staff(make_staff(Role.KECAMATAN_OPERATOR, regency="36.73", kecamatan="36.73.01"))
+def operator(kecamatan_operator):
+    """The operator of Kecamatan Serang (36.73.01)."""
+    return Actor.staff(kecamatan_operator)
 
 
 @pytest.fixture
-def signer(db):
-    return Actor.staff(make_staff(Role.SIGNING_OFFICIAL, regency="36.73"))
+def signer(signing_official):
+    return Actor.staff(signing_official)
 
 
 @pytest.fixture
-def dispatcher(db):
-    return Actor.staff(make_staff(Role.DISPATCH_OFFICER, regency="36.73"))
+def dispatcher(dispatch_officer):
+    return Actor.staff(dispatch_officer)

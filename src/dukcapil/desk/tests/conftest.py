@@ -8,27 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from dukcapil.accounts.models import Role, User
+from dukcapil.accounts.models import User
 from dukcapil.accounts.testing import login_verified
 from dukcapil.applications.models import Application
-from dukcapil.applications.testing import make_application, make_staff
-
-
-@pytest.fixture
-def verifier(db) -> User:
-    """A verifier of Kota Serang (36.73), where the test households live."""
-    return make_staff(Role.VERIFIER, regency="36.73")
-
-
-@pytest.fixture
-def other_regency_verifier(db) -> User:
-    """A verifier of Kabupaten Tangerang (36.03): Kota Serang's cases are not theirs."""
-    return make_staff(Role.VERIFIER, regency="36.03")
-
-
-@pytest.fixture
-def regency_head(db) -> User:
-    return make_staff(Role.REGENCY_HEAD, regency="36.73")
+from dukcapil.applications.testing import make_application
 
 
 @pytest.fixture
