@@ -35,11 +35,10 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 WRK_DIR = BENCH_DIR / "wrk"
-BIN_DIR = Path(sys.executable).parent
 
 # What ``dukcapil serve`` runs (core/management/commands/serve.py): keep the two the same.
 SERVE_WORKERS = int(os.environ.get("WEB_WORKERS", 2))
-SERVE_THREADS = 4
+SERVE_THREADS = 4  # WEB_THREADS of dukcapil serve
 # Connections kept open by the load generator: the server's worker threads, each one busy.
 CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", SERVE_WORKERS * SERVE_THREADS))
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", 15))
@@ -76,11 +75,9 @@ def free_port() -> int:
 
 
 def gunicorn_command(port: int) -> list[str]:
-    return [
-        str(BIN_DIR / "gunicorn"), "dukcapil.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(SERVE_WORKERS),
-        "--threads", str(SERVE_THREADS), "--access-logfile", "-",
-    ]  # fmt: skip
+    from dukcapil.core.management.commands.serve import web_server_command
+
+    return web_server_command(host="127.0.0.1", port=port, workers=SERVE_WORKERS)
 
 
 @dataclass(frozen=True)
