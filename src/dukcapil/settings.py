@@ -44,6 +44,11 @@ INSTALLED_APPS = [
     "dukcapil.notifications",
     "dukcapil.desk",
     "dukcapil.api",
+    "dukcapil.portal",
+    "dukcapil.whatsapp",
+    "dukcapil.documents",
+    "dukcapil.delivery",
+    "dukcapil.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +170,10 @@ DUKCAPIL_KEY_DIR = DATA_DIR / "keys"
 DUKCAPIL_REGISTRY_GATEWAY = env_str(
     "DUKCAPIL_REGISTRY_GATEWAY", "dukcapil.registry.gateway.LocalRegistryGateway"
 )
+
+# Effects of a workflow transition owned by other apps, run inside the transition's transaction
+# (see applications.workflow._record): each is ``f(*, event, application)``.
+DUKCAPIL_TRANSITION_EFFECTS: list[str] = []
 
 LOGGING = {
     "version": 1,

@@ -16,4 +16,11 @@ urlpatterns = [
     path("kantor/", include("dukcapil.desk.urls")),
     path("admin/", admin.site.urls),
     path("api/", json_api.urls),
+    # Each of these apps writes its paths in full (portal pages, /webhooks/…, /verifikasi/…,
+    # /kantor/dokumen/…, /kantor/pengiriman/…, /dasbor/…).
+    path("", include("dukcapil.portal.urls")),
+    path("", include("dukcapil.whatsapp.urls")),
+    path("", include("dukcapil.documents.urls")),
+    path("", include("dukcapil.delivery.urls")),
+    path("", include("dukcapil.dashboard.urls")),
 ]

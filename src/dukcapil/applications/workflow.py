@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -191,7 +193,17 @@ def _transition(
             data=data or {},
         )
         _enqueue(t, event)
+        _record(event, app)
     return app
+
+
+def _record(event: ApplicationEvent, app: Application) -> None:
+    """Run the other apps' effects of a transition inside its transaction, in the order of
+    ``settings.DUKCAPIL_TRANSITION_EFFECTS`` (dotted paths of ``f(event=, application=)``): the
+    dashboard's rollups, the documents to generate on ``issued``, the shipment of ``ship`` …
+    An exception rolls the transition back with them."""
+    for path in settings.DUKCAPIL_TRANSITION_EFFECTS:
+        import_string(path)(event=event, application=app)
 
 
 def _enqueue(t: Transition, event: ApplicationEvent) -> None:

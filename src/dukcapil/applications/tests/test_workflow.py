@@ -213,3 +213,34 @@ def test_events_are_append_only():
     event.refresh_from_db()
     assert event.note == ""
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+SEEN: list[tuple[str, str]] = []
+
+
+def record_effect(*, event, application):
+    """A transition effect for the test below: sees the event inside the transaction."""
+    SEEN.append((event.transition, application.status))
+
+
+def failing_effect(*, event, application):
+    raise ValidationError("effect refused")
+
+
+def test_transition_effects_run_in_the_transaction_and_roll_it_back(settings, verifier):
+    app = make_application()
+    SEEN.clear()
+    settings.DUKCAPIL_TRANSITION_EFFECTS = [f"{__name__}.record_effect"]
+    workflow.claim(application=app, actor=verifier)
+    assert SEEN == [("claim", Status.IN_REVIEW)]
+
+    settings.DUKCAPIL_TRANSITION_EFFECTS = [
+        f"{__name__}.record_effect",
+        f"{__name__}.failing_effect",
+    ]
+    events = ApplicationEvent.objects.filter(application=app).count()
+    with pytest.raises(ValidationError):
+        workflow.approve(application=app, actor=verifier)
+    app.refresh_from_db()
+    assert app.status == Status.IN_REVIEW
+    assert ApplicationEvent.objects.filter(application=app).count() == events

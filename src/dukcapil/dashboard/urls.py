@@ -1,0 +1,6 @@
+"""URLs of the dashboard app (mounted at the site root: each path is written in full)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "dashboard"
+urlpatterns: list = []
