@@ -6,7 +6,10 @@ password :data:`~dukcapil.accounts.testing.TEST_PASSWORD` and a confirmed TOTP d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -75,3 +78,93 @@ def client_as(client: Client) -> Callable[[User], Client]:
         return client
 
     return log_in
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser journeys: Playwright driving Debian's Chromium (.ci/run installs the package; Playwright's
+# own browser download is not used). Tests take ``browser_page`` (or ``browser_page_without_js``)
+# with pytest-django's ``live_server``.
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "artifacts"
+
+
+def chromium_path() -> str | None:
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[object]:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own database calls
+    # are still synchronous, so Django's guard against ORM calls inside a loop is lifted here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield browser
+        browser.close()
+
+
+def _page(browser, live_server, request, *, javascript: bool) -> Iterator[object]:  # noqa: ANN001
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        locale="id-ID",
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        save_artifact(page, f"failed-{request.node.name}")
+    context.close()
+
+
+@pytest.fixture
+def browser_page(_chromium, live_server, request) -> Iterator[object]:
+    """A fresh Chromium page (phone-sized, Indonesian) whose base URL is the live server.
+
+    ``page.goto("/")`` opens the live server's home page. A failing test leaves a screenshot in
+    ``var/artifacts/``; ``save_artifact(page, name)`` saves one on purpose.
+    """
+    yield from _page(_chromium, live_server, request, javascript=True)
+
+
+@pytest.fixture
+def browser_page_without_js(_chromium, live_server, request) -> Iterator[object]:
+    """As ``browser_page``, with JavaScript turned off (the core steps must work without it)."""
+    yield from _page(_chromium, live_server, request, javascript=False)
+
+
+def save_artifact(page, name: str) -> Path:  # noqa: ANN001 - a Playwright Page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):  # noqa: ANN001
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ANN001
+    """Tests marked ``postgres`` are skipped when the suite runs on SQLite."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
