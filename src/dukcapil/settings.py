@@ -175,6 +175,27 @@ DUKCAPIL_REGISTRY_GATEWAY = env_str(
 # (see applications.workflow._record): each is ``f(*, event, application)``.
 DUKCAPIL_TRANSITION_EFFECTS: list[str] = []
 
+# WhatsApp Business Cloud API (whatsapp and notifications apps). With WHATSAPP_API_BASE_URL unset
+# the client talks to the local fake Graph server (``dukcapil fake_graph``) with demo secrets.
+WHATSAPP_FAKE_PORT = env_int("WHATSAPP_FAKE_PORT", 8025)
+WHATSAPP_API_BASE_URL = env_str("WHATSAPP_API_BASE_URL")
+WHATSAPP_USES_FAKE = not WHATSAPP_API_BASE_URL
+WHATSAPP_API_BASE_URL = WHATSAPP_API_BASE_URL or f"http://127.0.0.1:{WHATSAPP_FAKE_PORT}"
+WHATSAPP_API_VERSION = env_str("WHATSAPP_API_VERSION", "v25.0")
+_wa_demo = WHATSAPP_USES_FAKE  # demo secrets only ever go to the local fake
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "demo-app-secret" if _wa_demo else "")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "demo-verify-token" if _wa_demo else "")
+WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "demo-access-token" if _wa_demo else "")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "100000000000001")
+# Throughput of the business number (Meta: 80 messages/s by default, up to 1,000 when upgraded)
+# and the least time between two messages to one recipient.
+WHATSAPP_MESSAGES_PER_SECOND = max(1, min(env_int("WHATSAPP_MESSAGES_PER_SECOND", 80), 1000))
+WHATSAPP_RECIPIENT_SPACING_MS = env_int("WHATSAPP_RECIPIENT_SPACING_MS", 1000)
+# A notification whose send was cut off before its bookkeeping is resent only if no status
+# webhook for it arrived within this time.
+WHATSAPP_STATUS_GRACE_SECONDS = env_int("WHATSAPP_STATUS_GRACE_SECONDS", 300)
+WHATSAPP_PORTAL_URL = env_str("WHATSAPP_PORTAL_URL", f"http://127.0.0.1:{PORT}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

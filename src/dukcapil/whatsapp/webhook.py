@@ -1,0 +1,65 @@
+"""The Cloud API webhook: Meta's verification handshake and signed POSTs.
+
+A valid POST is stored as the raw bytes Meta signed and answered at once; a background task
+(:func:`dukcapil.whatsapp.tasks.process_delivery`) parses and processes it. Meta retries until it
+gets a 200 and may deliver the same update twice, so processing is idempotent (see
+:mod:`dukcapil.whatsapp.services`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from dukcapil.whatsapp.models import WebhookDelivery
+
+SIGNATURE_HEADER = "HTTP_X_HUB_SIGNATURE_256"
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The ``X-Hub-Signature-256`` value Meta sends for ``body`` (also used by the fake)."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_is_valid(body: bytes, header: str, secret: str) -> bool:
+    """HMAC-SHA256 of the raw bytes, compared in constant time. No secret: nothing is valid."""
+    if not secret or not header.startswith("sha256="):
+        return False
+    return hmac.compare_digest(sign(body, secret), header)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _handshake(request)
+    header = request.META.get(SIGNATURE_HEADER, "")
+    if not header:
+        return HttpResponse("missing signature", status=401, content_type="text/plain")
+    body = request.body  # the raw bytes, before any parsing: the signature covers exactly these
+    if not signature_is_valid(body, header, settings.WHATSAPP_APP_SECRET):
+        return HttpResponse("bad signature", status=403, content_type="text/plain")
+    from dukcapil.whatsapp.tasks import process_delivery
+
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.create(body=body)
+        process_delivery.enqueue(delivery.pk)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _handshake(request: HttpRequest) -> HttpResponse:
+    token = settings.WHATSAPP_VERIFY_TOKEN
+    given = request.GET.get("hub.verify_token", "")
+    if (
+        request.GET.get("hub.mode") == "subscribe"
+        and token
+        and hmac.compare_digest(given.encode(), token.encode())
+    ):
+        return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+    return HttpResponse("forbidden", status=403, content_type="text/plain")
