@@ -170,6 +170,13 @@ DUKCAPIL_KEY_DIR = DATA_DIR / "keys"
 DUKCAPIL_REGISTRY_GATEWAY = env_str(
     "DUKCAPIL_REGISTRY_GATEWAY", "dukcapil.registry.gateway.LocalRegistryGateway"
 )
+# Identity check of citizens (applications.identity): wrong answers allowed per window.
+DUKCAPIL_IDENTITY_WINDOW_MINUTES = env_int("DUKCAPIL_IDENTITY_WINDOW_MINUTES", 15)
+DUKCAPIL_IDENTITY_MAX_FAILURES_PER_NIK = env_int("DUKCAPIL_IDENTITY_MAX_FAILURES_PER_NIK", 5)
+DUKCAPIL_IDENTITY_MAX_FAILURES_PER_IP = env_int("DUKCAPIL_IDENTITY_MAX_FAILURES_PER_IP", 30)
+DUKCAPIL_IDENTITY_MAX_FAILURES_PER_PHONE = env_int("DUKCAPIL_IDENTITY_MAX_FAILURES_PER_PHONE", 10)
+# Uploads (applications.uploads): images with more pixels are refused before decoding.
+DUKCAPIL_UPLOAD_MAX_PIXELS = env_int("DUKCAPIL_UPLOAD_MAX_PIXELS", 30_000_000)
 
 # Effects of a workflow transition owned by other apps, run inside the transition's transaction
 # (see applications.workflow._record): each is ``f(*, event, application)``.

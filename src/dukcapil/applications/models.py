@@ -209,3 +209,24 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+class IdentityCheckFailure(models.Model):
+    """One wrong answer to the identity check (NIK + KK number + birth date), counted per NIK,
+    per IP address and per phone number (see :mod:`dukcapil.applications.identity`). ``key`` is
+    a keyed hash: the table never holds a NIK, an address or a phone number in clear."""
+
+    class Scope(models.TextChoices):
+        NIK = "nik", "NIK"
+        IP = "ip", "IP"
+        PHONE = "phone", _("telepon")
+
+    scope = models.CharField(max_length=5, choices=Scope.choices)
+    key = models.CharField(max_length=32)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="identity_failure_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dukcapil.accounts.models import Role
-from dukcapil.applications import tracking, workflow
+from dukcapil.applications import tracking, uploads, workflow
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import (
     Application,
@@ -200,32 +200,29 @@ def _stored_attachment(
     app: Application, *, requirement_code: str, data: bytes, original_name: str
 ) -> Attachment:
     """Check a file for an upload requirement of ``app`` and store it (checksummed, under a
-    server-made name); the attachment row is not saved."""
+    server-made name); the attachment row is not saved. Every channel passes the same checks
+    (:func:`dukcapil.applications.uploads.clean_upload`): images are stored re-encoded."""
     requirement = app.service_version.requirement(requirement_code)
     if requirement is None or requirement["kind"] != RequirementKind.UPLOAD:
         raise ValidationError(
             {requirement_code: [_("Persyaratan unggahan ini tidak ada pada layanan ini.")]}
         )
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError({requirement_code: [_("Berkas lebih dari 5 MB.")]}, code="too_big")
-    if not data:
-        raise ValidationError({requirement_code: [_("Berkas kosong.")]}, code="empty")
-    content_type = sniff_content_type(data[:16])
-    if content_type is None:
-        raise ValidationError(
-            {requirement_code: [_("Berkas harus JPEG, PNG atau PDF.")]}, code="file_type"
-        )
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[content_type]
+    try:
+        cleaned = uploads.clean_upload(data)
+    except ValidationError as e:
+        raise ValidationError({requirement_code: e.messages}, code=e.code) from e
     attachment = Attachment(
         application=app,
         requirement_code=requirement_code,
-        sha256=hashlib.sha256(data).hexdigest(),
-        content_type=content_type,
-        size=len(data),
+        sha256=hashlib.sha256(cleaned.data).hexdigest(),
+        content_type=cleaned.content_type,
+        size=len(cleaned.data),
         original_name=original_name[:200],
     )
     attachment.file.save(
-        f"{tracking.new_tracking_number()}.{extension}", ContentFile(data), save=False
+        f"{tracking.new_tracking_number()}.{cleaned.extension}",
+        ContentFile(cleaned.data),
+        save=False,
     )
     return attachment
 

@@ -16,13 +16,20 @@ from dukcapil.registry.choices import MaritalStatus, Relationship, Sex
 from dukcapil.registry.models import Resident
 from dukcapil.registry.testing import make_family, make_resident
 
-# A tiny valid file of each accepted kind.
+# A tiny valid file of each accepted kind. The PNG is as uploads.clean_upload re-encodes it (so
+# what is stored is these very bytes); the PDF has a page tree and an xref table, as a reader needs.
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
-    b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
+    b"\x15\xc4\x89\x00\x00\x00\rIDATx\xdac\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfex\xc4\xb2\xb0\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
 )
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>> endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>> endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000053 00000 n \n"
+    b"0000000103 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n167\n%%EOF\n"
+)
 
 _counter = iter(range(1, 10_000_000))  # unique, letter-only name suffixes
 
