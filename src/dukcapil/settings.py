@@ -180,7 +180,9 @@ DUKCAPIL_UPLOAD_MAX_PIXELS = env_int("DUKCAPIL_UPLOAD_MAX_PIXELS", 30_000_000)
 
 # Effects of a workflow transition owned by other apps, run inside the transition's transaction
 # (see applications.workflow._record): each is ``f(*, event, application)``.
-DUKCAPIL_TRANSITION_EFFECTS: list[str] = []
+DUKCAPIL_TRANSITION_EFFECTS: list[str] = [
+    "dukcapil.dashboard.rollups.record_transition",
+]
 
 # WhatsApp Business Cloud API (whatsapp and notifications apps). With WHATSAPP_API_BASE_URL unset
 # the client talks to the local fake Graph server (``dukcapil fake_graph``) with demo secrets.

@@ -1,0 +1,274 @@
+"""What one transition adds to the rollups, and writing it.
+
+One pure function, :func:`contribute`, turns an event (a :class:`Step`) of an application (its
+:class:`Facts`) and the events before it into increments of the rollup tables, collected in a
+:class:`Tally`. Three callers use it, so that the figures can only agree:
+
+- :func:`record_transition`, the transition effect (``settings.DUKCAPIL_TRANSITION_EFFECTS``): one
+  event, written at once with upserts inside the transition's transaction;
+- the recount (``dukcapil dashboard-recount``), which replays every ``ApplicationEvent``;
+- the province-scale history generator (:mod:`dukcapil.dashboard.history`).
+
+Which figures come from where: every counter in :mod:`dukcapil.dashboard.models` is kept by the
+transitions themselves. The only figure that changes without a transition, the age of the backlog
+in working days, is computed when the page is read from
+:class:`~dukcapil.dashboard.models.OpenCount` (keyed by the day the clock started), so no periodic
+job is needed for it. The periodic job is the recount (``dukcapil dashboard-recount``), which
+checks (and with ``--fix`` rewrites) the rollups against the raw events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db import connection
+from django.utils import timezone
+
+from dukcapil.dashboard.models import (
+    FLOW_FIELDS,
+    KecamatanDay,
+    OpenCount,
+    RegencyDay,
+    RevisionDay,
+    StageDay,
+)
+
+# Statuses counted in OpenCount: every state an application can rest in between submission and
+# its end. ``draft`` is not yet received; the final states are counted as flows.
+OPEN_STATES = (
+    "submitted", "in_review", "needs_revision", "approved", "issued", "printed", "in_delivery",
+    "ready_for_pickup",
+)  # fmt: skip
+# The backlog: work in the office's hands (the applicant, the post or the pick-up are not).
+BACKLOG_STATES = ("submitted", "in_review", "approved", "issued", "printed")
+CLOCK_STARTS = ("submit", "resubmit", "request_revision")
+REVISION_DAYS = 14  # the needs_revision row's due day: the clock start + 14 calendar days
+
+# Stages: name → (transitions that start it, transitions (from status) that end it).
+STAGES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]] = {
+    "review": (("submit", "resubmit"),
+               (("approve", None), ("reject", None), ("request_revision", None))),
+    "signing": (("approve",), (("issue", None),)),
+    "printing": (("issue",), (("mark_printed", None),)),
+    "delivery": (("ship",), (("complete", "in_delivery"), ("ready_for_pickup", "in_delivery"))),
+}  # fmt: skip
+STAGE_NAMES = tuple(STAGES)
+# Upper bounds (hours) of the duration buckets; the last bucket is open ("more than 720 h").
+BUCKET_HOURS = (1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 504, 720)
+
+
+def bucket_of(hours: float) -> int:
+    for i, bound in enumerate(BUCKET_HOURS):
+        if hours <= bound:
+            return i
+    return len(BUCKET_HOURS)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rollups know of an application: no person, only where, what and how."""
+
+    regency: str
+    kecamatan: str
+    service: str
+    channel: str
+    due_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event of an application, as much of it as the rollups read."""
+
+    transition: str
+    from_status: str
+    to_status: str
+    at: dt.datetime
+    reasons: tuple[str, ...] = ()  # requirement codes of a revision request
+
+
+@dataclass
+class Tally:
+    """Increments per table and key; the same shape for one event and for a whole history."""
+
+    regency_day: dict[tuple, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    kecamatan_day: dict[tuple, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    open: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+    stage: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+    revision: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _last(earlier: Sequence[Step], transitions: Iterable[str]) -> Step | None:
+    wanted = set(transitions)
+    for step in reversed(earlier):
+        if step.transition in wanted:
+            return step
+    return None
+
+
+def _open_key(facts: Facts, status: str, earlier: Sequence[Step], step: Step | None) -> tuple:
+    """The OpenCount key of the application resting in ``status`` after ``earlier`` (+ ``step``)."""
+    history = [*earlier, step] if step is not None else earlier
+    clock = _last(history, CLOCK_STARTS)
+    since = local_day(clock.at) if clock is not None else local_day(history[-1].at)
+    if status == "needs_revision":
+        due = since + dt.timedelta(days=REVISION_DAYS)
+    else:
+        due = facts.due_date or since
+    return (facts.regency, facts.kecamatan, facts.service, facts.channel, status, since, due)
+
+
+def contribute(tally: Tally, step: Step, facts: Facts, earlier: Sequence[Step]) -> None:
+    """Add what ``step`` (after the ``earlier`` steps of the same application, oldest first)
+    changes in the rollups to ``tally``."""
+    day = local_day(step.at)
+    flows: dict[str, int] = {}
+    t, source = step.transition, step.from_status
+    if t == "submit":
+        flows["received"] = 1
+    elif t == "resubmit":
+        flows["resubmitted"] = 1
+    elif t == "request_revision":
+        flows["revision_requested"] = 1
+        for code in step.reasons:
+            tally.revision[(day, facts.regency, facts.service, code)] += 1
+    elif t == "approve":
+        flows["approved"] = 1
+    elif t == "reject":
+        flows["rejected"] = 1
+    elif t == "cancel" and source != "draft":  # a draft was never received
+        flows["cancelled"] = 1
+    elif t == "expire":
+        flows["expired"] = 1
+    elif t == "issue":
+        flows["issued"] = 1
+        if facts.due_date is not None and day <= facts.due_date:
+            flows["issued_on_time"] = 1
+    elif t == "ship":
+        flows["shipped"] = 1
+    elif t == "ready_for_pickup" and source == "in_delivery":
+        flows["returned"] = 1
+    elif t == "complete":
+        flows["completed"] = 1
+        if source == "in_delivery":  # an application is in delivery once: this is the first try
+            flows["delivered_first_time"] = 1
+    if flows:
+        regency_row = tally.regency_day[(day, facts.regency, facts.service, facts.channel)]
+        kecamatan_row = tally.kecamatan_day[(day, facts.regency, facts.kecamatan)]
+        for name, n in flows.items():
+            regency_row[name] += n
+            kecamatan_row[name] += n
+
+    if source in OPEN_STATES:
+        tally.open[_open_key(facts, source, earlier, None)] -= 1
+    if step.to_status in OPEN_STATES:
+        tally.open[_open_key(facts, step.to_status, earlier, step)] += 1
+
+    for stage, (starts, ends) in STAGES.items():
+        if any(t == name and (src is None or source == src) for name, src in ends):
+            began = _last(earlier, starts)
+            if began is not None:
+                hours = (step.at - began.at).total_seconds() / 3600
+                tally.stage[(day, facts.regency, stage, bucket_of(hours))] += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The transition effect
+
+
+@lru_cache(maxsize=256)
+def service_code(service_version_id: int) -> str:
+    from dukcapil.catalog.models import ServiceVersion
+
+    return ServiceVersion.objects.values_list("service__code", flat=True).get(pk=service_version_id)
+
+
+def facts_of(application) -> Facts:  # noqa: ANN001 - applications.models.Application
+    return Facts(
+        regency=application.office_id,
+        kecamatan=application.kecamatan_id,
+        service=service_code(application.service_version_id),
+        channel=application.channel,
+        due_date=application.due_date,
+    )
+
+
+def step_of(event) -> Step:  # noqa: ANN001 - applications.models.ApplicationEvent
+    reasons = ()
+    if event.transition == "request_revision":
+        reasons = tuple(
+            str(r.get("requirement", "")) for r in (event.data or {}).get("reasons", [])
+        )
+    return Step(event.transition, event.from_status, event.to_status, event.at, reasons)
+
+
+def record_transition(*, event, application) -> None:  # noqa: ANN001
+    """The dashboard's transition effect: add this event to the rollups, in its transaction."""
+    from dukcapil.applications.models import ApplicationEvent
+
+    earlier = [
+        Step(*row)
+        for row in ApplicationEvent.objects.filter(application_id=application.pk, id__lt=event.pk)
+        .order_by("at", "id")
+        .values_list("transition", "from_status", "to_status", "at")
+    ]
+    tally = Tally()
+    contribute(tally, step_of(event), facts_of(application), earlier)
+    write(tally)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing a tally: upserts that add
+
+
+def _upsert(table: str, key: Sequence[str], counters: Sequence[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    columns = [*key, *counters]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sets = ", ".join(
+        f"{connection.ops.quote_name(c)} = {table}.{connection.ops.quote_name(c)} + EXCLUDED."
+        f"{connection.ops.quote_name(c)}"
+        for c in counters
+    )
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {table} ({quoted}) VALUES ({placeholders}) "  # noqa: S608 - names are ours
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def write(tally: Tally) -> None:
+    """Add ``tally`` to the rollup tables (keys in sorted order: concurrent transitions lock the
+    same rows in the same order and cannot deadlock on them)."""
+    for model, data in ((RegencyDay, tally.regency_day), (KecamatanDay, tally.kecamatan_day)):
+        rows = [(*key, *(values.get(f, 0) for f in FLOW_FIELDS)) for key, values in sorted(
+            data.items()) if any(values.values())]  # fmt: skip
+        _upsert(model._meta.db_table, model.KEY, FLOW_FIELDS, rows)
+    for model, data in ((StageDay, tally.stage), (RevisionDay, tally.revision)):
+        rows = [(*key, n) for key, n in sorted(data.items()) if n]
+        _upsert(model._meta.db_table, model.KEY, ("n",), rows)
+    changes = sorted((key, n) for key, n in tally.open.items() if n)
+    _upsert(OpenCount._meta.db_table, OpenCount.KEY, ("n",), [(*k, n) for k, n in changes])
+    emptied = [k for k, n in changes if n < 0]
+    if emptied:
+        # A state nobody rests in any more leaves no row behind (the key includes days).
+        key_filter = " AND ".join(f"{c} = %s" for c in OpenCount.KEY)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"DELETE FROM {OpenCount._meta.db_table} WHERE {key_filter} AND n = 0",  # noqa: S608
+                emptied,
+            )
