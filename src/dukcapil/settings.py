@@ -182,6 +182,7 @@ DUKCAPIL_UPLOAD_MAX_PIXELS = env_int("DUKCAPIL_UPLOAD_MAX_PIXELS", 30_000_000)
 # (see applications.workflow._record): each is ``f(*, event, application)``.
 DUKCAPIL_TRANSITION_EFFECTS: list[str] = [
     "dukcapil.dashboard.rollups.record_transition",
+    "dukcapil.documents.effects.on_transition",
 ]
 
 # WhatsApp Business Cloud API (whatsapp and notifications apps). With WHATSAPP_API_BASE_URL unset
@@ -211,3 +212,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Issued documents (documents app): signing keys, numbering, public verification, cards.
+# Key store: PKCS#12 files in DOCUMENTS_KEY_DIR (a demo CA creates them on a demo machine), or an
+# HSM with "dukcapil.documents.keystore.Pkcs11KeyStore" (see the README, "Kunci penandatangan").
+DOCUMENTS_KEY_STORE = env_str("DOCUMENTS_KEY_STORE", "dukcapil.documents.keystore.Pkcs12KeyStore")
+DOCUMENTS_KEY_DIR = Path(env_str("DOCUMENTS_KEY_DIR") or DATA_DIR / "signing")
+DOCUMENTS_PKCS12_PASSPHRASE = env_str("DOCUMENTS_PKCS12_PASSPHRASE", "demo-passphrase")
+DOCUMENTS_CREATE_DEMO_KEYS = env_bool("DOCUMENTS_CREATE_DEMO_KEYS", True)
+DOCUMENTS_TRUST_ROOTS = [p for p in env_str("DOCUMENTS_TRUST_ROOTS").split(",") if p]
+DOCUMENTS_PKCS11_MODULE = env_str("DOCUMENTS_PKCS11_MODULE")
+DOCUMENTS_PKCS11_TOKEN = env_str("DOCUMENTS_PKCS11_TOKEN")
+DOCUMENTS_PKCS11_PIN = env_str("DOCUMENTS_PKCS11_PIN")
+DOCUMENTS_PKCS11_KEY_LABEL = env_str("DOCUMENTS_PKCS11_KEY_LABEL", "office-{office}")
+# The address printed in each QR code (the public verification page of this deployment).
+DOCUMENTS_PUBLIC_URL = env_str("DOCUMENTS_PUBLIC_URL", f"http://127.0.0.1:{PORT}")
+# Number formats per document type: {regency} (digits), {date:%d%m%Y} and {serial:04d}.
+DOCUMENTS_NUMBER_FORMATS = {
+    "kk": "KK-{regency}-{date:%d%m%Y}-{serial:04d}",
+    "akta_kelahiran": "{regency}-LT-{date:%d%m%Y}-{serial:04d}",
+    "akta_kematian": "{regency}-KM-{date:%d%m%Y}-{serial:04d}",
+    "skpwni": "SKPWNI/{regency}/{date:%d%m%Y}/{serial:04d}",
+    "akta_perkawinan": "{regency}-KW-{date:%d%m%Y}-{serial:04d}",
+    "akta_perceraian": "{regency}-CR-{date:%d%m%Y}-{serial:04d}",
+    "receipt": "TT/{regency}/{date:%d%m%Y}/{serial:05d}",
+}
+DOCUMENTS_DOWNLOAD_LINK_SECONDS = env_int("DOCUMENTS_DOWNLOAD_LINK_SECONDS", 600)
+DOCUMENTS_VERIFY_LIMIT = env_int("DOCUMENTS_VERIFY_LIMIT", 30)  # requests per client per window
+DOCUMENTS_VERIFY_WINDOW_SECONDS = env_int("DOCUMENTS_VERIFY_WINDOW_SECONDS", 600)
+DOCUMENTS_MAX_UPLOAD_BYTES = env_int("DOCUMENTS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+DOCUMENTS_CARD_LOW_STOCK = env_int("DOCUMENTS_CARD_LOW_STOCK", 100)

@@ -1,0 +1,83 @@
+"""PAdES signatures with pyHanko: sign a rendered PDF, and check an uploaded one."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from dukcapil.documents.keystore import get_key_store
+
+FIELD_NAME = "TTE"
+
+
+def sign_pdf(pdf: bytes, *, office_code: str, signer_name: str, location: str) -> bytes:
+    """``pdf`` with an invisible PAdES B-B signature of the office's key added."""
+    signer = get_key_store().signer(office_code)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason="Dokumen kependudukan diterbitkan secara elektronik",
+        location=location,
+        name=signer_name or None,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=io.BytesIO())
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    """What a check of an uploaded PDF found (each flag False when it could not be shown)."""
+
+    readable: bool = False
+    signed: bool = False
+    signature_valid: bool = False  # the signature matches the signed bytes, the chain is trusted
+    unchanged: bool = False  # nothing was added or changed after signing
+    issued_by_office: str = ""  # regency code whose certificate signed it ("" if none of ours)
+
+    @property
+    def genuine(self) -> bool:
+        return self.signature_valid and self.unchanged and bool(self.issued_by_office)
+
+
+def check_pdf(data: bytes, *, office_codes: list[str]) -> PdfCheck:
+    """Validate the first signature of ``data`` against the deployment's trust roots and tell
+    which of ``office_codes`` signed it. Never raises on a bad file."""
+    store = get_key_store()
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:  # noqa: BLE001 - any malformed file is "not readable"
+        return PdfCheck()
+    if not signatures:
+        return PdfCheck(readable=True)
+    sig = signatures[0]
+    try:
+        context = ValidationContext(trust_roots=store.trust_roots(), allow_fetching=False)
+        status = validate_pdf_signature(sig, context)
+    except Exception:  # noqa: BLE001 - a damaged signature or content is "altered"
+        return PdfCheck(readable=True, signed=True)
+    valid = bool(status.intact and status.valid and status.trusted)
+    unchanged = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    office = ""
+    if valid:
+        signer_cert = status.signing_cert
+        for code in office_codes:
+            if store.certificate(code).sha256 == signer_cert.sha256:
+                office = code
+                break
+    return PdfCheck(
+        readable=True,
+        signed=True,
+        signature_valid=valid,
+        unchanged=unchanged,
+        issued_by_office=office,
+    )
