@@ -181,6 +181,7 @@ DUKCAPIL_UPLOAD_MAX_PIXELS = env_int("DUKCAPIL_UPLOAD_MAX_PIXELS", 30_000_000)
 # Effects of a workflow transition owned by other apps, run inside the transition's transaction
 # (see applications.workflow._record): each is ``f(*, event, application)``.
 DUKCAPIL_TRANSITION_EFFECTS: list[str] = [
+    "dukcapil.notifications.effects.queue_on_transition",
     "dukcapil.dashboard.rollups.record_transition",
     "dukcapil.documents.effects.on_transition",
 ]
