@@ -4,6 +4,7 @@ SQLite in ``./var`` unless ``DATABASE_URL`` is set."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -206,6 +207,25 @@ WHATSAPP_RECIPIENT_SPACING_MS = env_int("WHATSAPP_RECIPIENT_SPACING_MS", 1000)
 # webhook for it arrived within this time.
 WHATSAPP_STATUS_GRACE_SECONDS = env_int("WHATSAPP_STATUS_GRACE_SECONDS", 300)
 WHATSAPP_PORTAL_URL = env_str("WHATSAPP_PORTAL_URL", f"http://127.0.0.1:{PORT}")
+
+# Delivery by post (delivery app). The courier: "manual" (officers record resi and events) unless
+# "pos" is chosen; "pos" speaks the HTTP contract of delivery/POS_API.md (the fake Pos server in
+# dukcapil.delivery.providers.pos.fake for the demo). Fees per regency code:
+# DELIVERY_FEES='{"36.73": {"amount": 10000, "payer": "recipient"}}' (payer: office or recipient);
+# a regency not listed ships free.
+DELIVERY_PROVIDER = env_str("DELIVERY_PROVIDER", "manual")
+DELIVERY_PROVIDERS = {
+    "pos": "dukcapil.delivery.providers.pos.PosProvider",
+    "manual": "dukcapil.delivery.providers.manual.ManualProvider",
+}
+POS_API_BASE_URL = env_str("POS_API_BASE_URL")
+POS_API_TOKEN = env_str("POS_API_TOKEN")
+POS_WEBHOOK_SECRET = env_str("POS_WEBHOOK_SECRET")
+POS_CALLBACK_URL = env_str("POS_CALLBACK_URL")  # our /webhooks/pos as Pos must call it
+POS_API_TIMEOUT = env_int("POS_API_TIMEOUT", 10)
+POS_POLL_FIRST_MINUTES = env_int("POS_POLL_FIRST_MINUTES", 30)
+POS_POLL_MAX_MINUTES = env_int("POS_POLL_MAX_MINUTES", 12 * 60)
+DELIVERY_FEES = json.loads(env_str("DELIVERY_FEES") or "{}")
 
 LOGGING = {
     "version": 1,

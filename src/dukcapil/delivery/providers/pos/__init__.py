@@ -1,0 +1,3 @@
+from dukcapil.delivery.providers.pos.provider import PosProvider
+
+__all__ = ["PosProvider"]

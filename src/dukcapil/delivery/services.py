@@ -1,0 +1,510 @@
+"""Shipments: booking, tracking events, collection at the office. The verbs of the delivery app.
+
+The application's status changes only through :mod:`dukcapil.applications.workflow`: ``ship`` when
+documents are booked for delivery, ``complete`` when the parcel is delivered (with the receiver's
+name and time) or collected, ``mark_ready_for_pickup`` when the post returns it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dukcapil.accounts.models import Role
+from dukcapil.applications import workflow
+from dukcapil.applications.actors import Actor
+from dukcapil.applications.models import Application, DeliveryMethod
+from dukcapil.applications.models import Status as S
+from dukcapil.delivery.addresses import check_address, office_address, registry_address
+from dukcapil.delivery.models import (
+    FINAL,
+    RANK,
+    Direction,
+    FeePayer,
+    ParcelStatus,
+    Shipment,
+    TrackingEvent,
+)
+from dukcapil.delivery.notify import tell_citizen
+from dukcapil.delivery.providers import get_provider
+from dukcapil.delivery.providers.base import (
+    CourierError,
+    CourierEvent,
+    Party,
+    ShipmentRequest,
+    WebhookRefused,
+)
+
+log = logging.getLogger(__name__)
+
+DELIVERABLE = (S.ISSUED, S.PRINTED)  # documents ready to leave the office
+PICKUP_STATES = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_REVISION, S.APPROVED)
+ROLES = {
+    Direction.DELIVERY: {Role.DISPATCH_OFFICER},
+    Direction.PICKUP: {Role.DISPATCH_OFFICER, Role.KECAMATAN_OPERATOR},
+}
+
+
+class UnknownParcel(WebhookRefused):
+    def __init__(self, resi: str) -> None:
+        super().__init__(f"unknown resi {resi!r}", status=404)
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount: int
+    payer: str
+
+
+def fee_for(regency_code: str) -> Fee:
+    """The fee of ``settings.DELIVERY_FEES`` for this regency; free (paid by no one) otherwise."""
+    rule = settings.DELIVERY_FEES.get(regency_code) or {}
+    payer = rule.get("payer", FeePayer.OFFICE)
+    if payer not in FeePayer.values:
+        payer = FeePayer.OFFICE
+    return Fee(amount=max(int(rule.get("amount") or 0), 0), payer=payer)
+
+
+def _check_staff(actor: Actor, application: Application, roles: set[str]) -> None:
+    if actor.kind != "staff":
+        raise PermissionDenied(_("Langkah ini tidak dapat dilakukan oleh Anda."))
+    if not workflow.in_jurisdiction(application, actor.user):
+        raise Http404
+    if actor.role not in roles:
+        raise PermissionDenied(_("Peran Anda tidak boleh melakukan langkah ini."))
+
+
+def _phone(value: str) -> str:
+    digits = re.sub(r"[\s\-+()]", "", value or "")
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    if not re.fullmatch(r"62\d{8,13}", digits):
+        raise ValidationError(
+            {"phone": _("Nomor telepon penerima tidak valid (contoh: 081234567890).")}
+        )
+    return digits
+
+
+# ---------------------------------------------------------------------------------------------
+# Booking
+
+
+def create_shipment(
+    *,
+    application: Application,
+    direction: str,
+    actor: Actor,
+    address: dict | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    receipt_number: str = "",
+    provider_code: str | None = None,
+) -> Shipment:
+    """Book a parcel for ``application``: documents to the applicant (``delivery``, which ships
+    the application) or the applicant's papers to the office (``pickup``).
+
+    The address is ``address`` if given, else the one the applicant gave, else the family's in
+    the registry. Everything is checked before the courier is called; if writing fails after the
+    booking, the booking is cancelled. Raises ValidationError, PermissionDenied, Http404,
+    CourierError."""
+    if direction not in Direction.values:
+        raise ValidationError(_("Arah pengiriman tidak dikenal."), code="direction")
+    _check_staff(actor, application, ROLES[direction])
+    app = Application.objects.select_related(
+        "office", "kecamatan", "applicant__family", "family"
+    ).get(pk=application.pk)
+    _check_state(app, direction)
+    if address:
+        checked = check_address(address, source="given")
+    elif app.delivery_address:
+        checked = check_address(app.delivery_address, source="applicant")
+    else:
+        checked = check_address(registry_address(app), source="registry")
+    name = " ".join((contact_name or (app.applicant.name if app.applicant else "")).split())
+    if not name:
+        raise ValidationError({"name": _("Nama penerima wajib diisi.")})
+    phone = _phone(contact_phone or app.applicant_phone)
+    receipt_number = receipt_number.strip().upper()
+    if receipt_number:
+        _check_resi_format(receipt_number)
+    fee = fee_for(app.office_id)
+    provider = get_provider(provider_code)
+    count = Shipment.objects.filter(application=app, direction=direction).count()
+    reference = f"DKD-{app.tracking_number}-{direction[0].upper()}{count + 1}"
+
+    person = Party(
+        name=name[:60], phone=phone, street=checked.street, rt=checked.rt, rw=checked.rw,
+        desa_code=checked.desa.pk, desa=str(checked.desa), kecamatan=checked.desa.kecamatan.name,
+        regency=checked.desa.kecamatan.regency.name, postal_code=checked.postal_code,
+    )  # fmt: skip
+    office = office_address(app.office)
+    office_party = Party(
+        name=office["name"], phone=office["phone"] or phone, street=office["street"], rt="000",
+        rw="000", desa_code="", desa="", kecamatan="", regency=app.office.name,
+        postal_code=office["postal_code"],
+    )  # fmt: skip
+    cod = fee.amount if fee.payer == FeePayer.RECIPIENT and direction == Direction.DELIVERY else 0
+    request = ShipmentRequest(
+        reference=reference,
+        sender=office_party if direction == Direction.DELIVERY else person,
+        recipient=person if direction == Direction.DELIVERY else office_party,
+        cod_amount=cod,
+        receipt_number=receipt_number or None,
+    )
+    booking = provider.create_shipment(request=request)
+    resi = booking.receipt_number or None
+    try:
+        with transaction.atomic():
+            if resi and Shipment.objects.filter(provider=provider.code, receipt_number=resi):
+                raise ValidationError(
+                    _("Nomor resi %(resi)s sudah dipakai kiriman lain.") % {"resi": resi},
+                    code="resi_taken",
+                )
+            # Lock the application so two officers cannot book the same documents twice.
+            locked = Application.objects.select_for_update(of=("self",)).get(pk=app.pk)
+            _check_state(locked, direction)
+            shipment = Shipment.objects.create(
+                application=locked, direction=direction, provider=provider.code,
+                reference=reference, receipt_number=resi, contact_name=name[:60],
+                contact_phone=phone, desa=checked.desa, rt=checked.rt, rw=checked.rw,
+                street=checked.street, postal_code=checked.postal_code,
+                address_source=checked.source, fee_amount=fee.amount, fee_payer=fee.payer,
+                created_by=actor.user,
+                next_poll_at=_next_poll(0) if provider.reports_events else None,
+            )  # fmt: skip
+            now = timezone.now()
+            TrackingEvent.objects.create(
+                shipment=shipment, code=ParcelStatus.CREATED, occurred_at=now,
+                source=TrackingEvent.Source.BOOKING, applied=True, recorded_by=actor.user,
+                raw={"tariff": booking.tariff},
+            )  # fmt: skip
+            shipment.last_event_at = now
+            shipment.save(update_fields=["last_event_at"])
+            if direction == Direction.DELIVERY and locked.status in DELIVERABLE:
+                note = _("Dikirim lewat %(courier)s, resi %(resi)s.") % {
+                    "courier": provider.name,
+                    "resi": resi or "-",
+                }
+                workflow.ship(application=locked, actor=actor, note=note)
+    except Exception:
+        if resi and provider.reports_events:
+            try:
+                provider.cancel(receipt_number=resi)
+            except CourierError:
+                log.warning("booking %s left at the courier after a failed write", resi)
+        raise
+    return shipment
+
+
+def _active(app: Application, direction: str) -> bool:
+    return (
+        Shipment.objects.filter(application=app, direction=direction)
+        .exclude(status__in=[ParcelStatus.CANCELLED, ParcelStatus.RETURNED])
+        .exists()
+    )
+
+
+def _check_state(app: Application, direction: str) -> None:
+    if direction == Direction.DELIVERY:
+        if app.delivery_method != DeliveryMethod.POST:
+            raise ValidationError(
+                _(
+                    "Pemohon memilih mengambil dokumen di kantor kecamatan, bukan dikirim lewat "
+                    "pos."
+                ),
+                code="pickup_chosen",
+            )
+        resend = app.status == S.IN_DELIVERY
+        if app.status not in DELIVERABLE and not resend:
+            raise ValidationError(
+                _("Dokumen permohonan berstatus “%(status)s” belum dapat dikirim.")
+                % {"status": app.get_status_display()},
+                code="not_deliverable",
+            )
+    elif app.status not in PICKUP_STATES:
+        raise ValidationError(
+            _("Berkas permohonan berstatus “%(status)s” tidak perlu dijemput.")
+            % {"status": app.get_status_display()},
+            code="not_pickable",
+        )
+    if _active(app, direction):
+        raise ValidationError(
+            _("Permohonan ini sudah punya kiriman yang masih berjalan."), code="already_booked"
+        )
+
+
+def _check_resi_format(resi: str) -> None:
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9\-]{5,39}", resi):
+        raise ValidationError(
+            {"receipt_number": _("Nomor resi 6–40 huruf besar, angka atau tanda hubung.")}
+        )
+
+
+def set_receipt_number(*, shipment: Shipment, actor: Actor, receipt_number: str) -> Shipment:
+    """The officer records the resi of a parcel booked by hand (``manual`` courier)."""
+    _check_staff(actor, shipment.application, ROLES[shipment.direction])
+    resi = receipt_number.strip().upper()
+    _check_resi_format(resi)
+    with transaction.atomic():
+        locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if locked.provider != "manual" or locked.receipt_number:
+            raise ValidationError(
+                _("Nomor resi kiriman ini sudah tercatat dan tidak dapat diubah."), code="resi_set"
+            )
+        if Shipment.objects.filter(provider=locked.provider, receipt_number=resi).exists():
+            raise ValidationError(
+                {"receipt_number": _("Nomor resi %(resi)s sudah dipakai kiriman lain.")
+                 % {"resi": resi}}
+            )  # fmt: skip
+        locked.receipt_number = resi
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["receipt_number", "updated_at"])
+        except IntegrityError:
+            raise ValidationError(
+                {"receipt_number": _("Nomor resi %(resi)s sudah dipakai kiriman lain.")
+                 % {"resi": resi}}
+            ) from None  # fmt: skip
+    return locked
+
+
+def cancel_shipment(*, shipment: Shipment, actor: Actor) -> Shipment:
+    """Cancel a parcel not yet picked up by the courier (the courier is told first)."""
+    _check_staff(actor, shipment.application, ROLES[shipment.direction])
+    if shipment.status != ParcelStatus.CREATED:
+        raise ValidationError(
+            _("Kiriman yang sudah diambil kurir tidak dapat dibatalkan."), code="too_late"
+        )
+    provider = get_provider(shipment.provider)
+    if shipment.receipt_number:
+        provider.cancel(receipt_number=shipment.receipt_number)
+    event = CourierEvent(
+        receipt_number=shipment.receipt_number or "", code=ParcelStatus.CANCELLED,
+        occurred_at=timezone.now(),
+    )  # fmt: skip
+    record_tracking_event(
+        shipment=shipment, event=event, source=TrackingEvent.Source.MANUAL, actor=actor
+    )
+    shipment.refresh_from_db()
+    return shipment
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracking
+
+
+def _moves(shipment: Shipment, code: str, occurred_at: dt.datetime) -> bool:
+    """Whether an event moves the shipment: never out of a final state; a final event always;
+    otherwise only a newer event that is not a step back (except the round after a failed
+    attempt, which may go back to the hub)."""
+    if shipment.status in FINAL:
+        return False
+    if code in FINAL:
+        return True
+    if shipment.last_event_at is not None and occurred_at < shipment.last_event_at:
+        return False
+    return RANK[code] >= RANK[shipment.status] or shipment.status == ParcelStatus.FAILED_ATTEMPT
+
+
+def record_tracking_event(
+    *, shipment: Shipment, event: CourierEvent, source: str, actor: Actor | None = None
+) -> tuple[TrackingEvent, bool]:
+    """Store one normalised event (once: deduplicated by code and time) and apply it: move the
+    shipment forward, and for a delivery complete the application on ``delivered`` or make it
+    ready for pick-up on ``returned``; tell the citizen. Returns ``(event, created)``."""
+    if event.code not in ParcelStatus.values:
+        raise ValidationError(_("Jenis peristiwa kiriman tidak dikenal."), code="code")
+    with transaction.atomic():
+        locked = (
+            Shipment.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=shipment.pk)
+        )
+        same = TrackingEvent.objects.filter(shipment=locked, code=event.code)
+        if event.code != ParcelStatus.CREATED:  # a parcel is booked once, whatever the clocks say
+            same = same.filter(occurred_at=event.occurred_at)
+        existing = same.first()
+        if existing is not None:
+            return existing, False
+        moves = _moves(locked, event.code, event.occurred_at)
+        stored = TrackingEvent.objects.create(
+            shipment=locked, code=event.code, occurred_at=event.occurred_at,
+            location=event.location, note=event.note, receiver_name=event.receiver_name,
+            source=source, raw=event.raw, applied=moves,
+            recorded_by=actor.user if actor is not None and actor.kind == "staff" else None,
+        )  # fmt: skip
+        if not moves:
+            return stored, True
+        locked.status = event.code
+        locked.last_event_at = max(filter(None, [locked.last_event_at, event.occurred_at]))
+        fields = ["status", "last_event_at", "updated_at"]
+        if event.code == ParcelStatus.DELIVERED:
+            locked.receiver_name = event.receiver_name
+            locked.delivered_at = event.occurred_at
+            fields += ["receiver_name", "delivered_at"]
+        if event.code in FINAL:
+            locked.next_poll_at = None
+            fields.append("next_poll_at")
+        locked.save(update_fields=fields)
+        _apply_to_application(locked, stored, actor)
+    return stored, True
+
+
+def _apply_to_application(shipment: Shipment, event: TrackingEvent, actor: Actor | None) -> None:
+    app = shipment.application
+    courier = get_provider(shipment.provider).name
+    by = actor or Actor.system(courier)
+    if shipment.direction == Direction.DELIVERY and app.status == S.IN_DELIVERY:
+        if event.code == ParcelStatus.DELIVERED:
+            workflow.complete(
+                application=app,
+                actor=by,
+                note=_("Diterima oleh %(name)s.") % {"name": event.receiver_name},
+                data={"receiver_name": event.receiver_name,
+                      "received_at": event.occurred_at.isoformat(),
+                      "receipt_number": shipment.receipt_number, "courier": shipment.provider},
+            )  # fmt: skip
+            return
+        if event.code == ParcelStatus.RETURNED:
+            workflow.mark_ready_for_pickup(
+                application=app,
+                actor=by,
+                note=_("Kiriman %(resi)s dikembalikan pos; dokumen dapat diambil di kantor "
+                       "kecamatan.") % {"resi": shipment.receipt_number or "-"},
+            )  # fmt: skip
+            return
+    if event.code != ParcelStatus.CREATED:
+        app.refresh_from_db(fields=["status"])
+        tell_citizen(shipment=shipment, event=event, actor_label=by.label or courier)
+
+
+def add_manual_event(
+    *,
+    shipment: Shipment,
+    actor: Actor,
+    code: str,
+    occurred_at: dt.datetime | None = None,
+    receiver_name: str = "",
+    location: str = "",
+    note: str = "",
+) -> TrackingEvent:
+    """A dispatch officer records an event the courier told them (``manual`` courier, or a
+    parcel whose webhook never came)."""
+    _check_staff(actor, shipment.application, ROLES[shipment.direction])
+    if code not in ParcelStatus.values or code == ParcelStatus.CREATED:
+        raise ValidationError({"code": _("Pilih jenis peristiwa kiriman.")})
+    now = timezone.now()
+    occurred_at = occurred_at or now
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    if occurred_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("Waktu peristiwa tidak boleh di masa depan.")})
+    receiver_name = " ".join(receiver_name.split())[:60]
+    if code == ParcelStatus.DELIVERED and not receiver_name:
+        raise ValidationError({"receiver_name": _("Nama penerima wajib diisi.")})
+    if shipment.provider == "manual" and not shipment.receipt_number:
+        raise ValidationError(_("Catat nomor resi kiriman ini dahulu."), code="no_resi")
+    event = CourierEvent(
+        receipt_number=shipment.receipt_number or "", code=code, occurred_at=occurred_at,
+        location=location.strip()[:100], note=note.strip()[:200], receiver_name=receiver_name,
+    )  # fmt: skip
+    stored, _created = record_tracking_event(
+        shipment=shipment, event=event, source=TrackingEvent.Source.MANUAL, actor=actor
+    )
+    return stored
+
+
+def receive_webhook(*, body: bytes, headers: dict[str, str], provider_code: str = "pos") -> dict:
+    """A courier's signed callback: check it, find every parcel, store the events in one
+    transaction. Raises :class:`WebhookRefused` (with its HTTP status) and stores nothing if
+    the signature, the body, an event code or the resi is wrong."""
+    provider = get_provider(provider_code)
+    events = provider.parse_webhook(body=body, headers=headers)
+    stored = duplicates = 0
+    with transaction.atomic():
+        for event in events:
+            shipment = Shipment.objects.filter(
+                provider=provider.code, receipt_number=event.receipt_number
+            ).first()
+            if shipment is None:
+                raise UnknownParcel(event.receipt_number)
+            _event, created = record_tracking_event(
+                shipment=shipment, event=event, source=TrackingEvent.Source.WEBHOOK
+            )
+            stored, duplicates = stored + created, duplicates + (not created)
+        # News came: the next poll can wait.
+        Shipment.objects.filter(
+            provider=provider.code,
+            receipt_number__in={e.receipt_number for e in events},
+            next_poll_at__isnull=False,
+        ).update(next_poll_at=_next_poll(0), quiet_polls=0)
+    return {"stored": stored, "duplicates": duplicates}
+
+
+def _next_poll(quiet_polls: int) -> dt.datetime:
+    minutes = min(
+        settings.POS_POLL_FIRST_MINUTES * 2 ** min(quiet_polls, 16), settings.POS_POLL_MAX_MINUTES
+    )
+    return timezone.now() + dt.timedelta(minutes=minutes)
+
+
+def poll_shipment(*, shipment: Shipment) -> int:
+    """Ask the courier for this parcel's events; store the new ones; schedule the next poll
+    (twice as late after a poll with no news). Returns how many events were new."""
+    provider = get_provider(shipment.provider)
+    if not provider.reports_events or not shipment.receipt_number:
+        return 0
+    try:
+        events = provider.track(receipt_number=shipment.receipt_number)
+    except CourierError as exc:
+        log.warning("polling %s failed: %s", shipment.receipt_number, exc)
+        events = None
+    new = 0
+    for event in events or []:
+        _stored, created = record_tracking_event(
+            shipment=shipment, event=event, source=TrackingEvent.Source.POLL
+        )
+        new += created
+    shipment.refresh_from_db()
+    if shipment.is_final:
+        return new
+    shipment.quiet_polls = 0 if new else shipment.quiet_polls + 1
+    shipment.next_poll_at = _next_poll(shipment.quiet_polls)
+    shipment.save(update_fields=["quiet_polls", "next_poll_at", "updated_at"])
+    return new
+
+
+def poll_due_shipments(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Poll every parcel whose next poll is due; returns how many new events came."""
+    now = now or timezone.now()
+    due = Shipment.objects.filter(next_poll_at__lte=now).exclude(status__in=FINAL)
+    return sum(poll_shipment(shipment=s) for s in due.order_by("next_poll_at")[:limit])
+
+
+# ---------------------------------------------------------------------------------------------
+# At the office
+
+
+def record_collection(*, application: Application, actor: Actor, receiver_name: str) -> Application:
+    """The citizen collected the documents at the office (after a returned parcel, or by
+    choice): the application is completed with the receiver's name and time."""
+    receiver_name = " ".join(receiver_name.split())[:60]
+    if not receiver_name:
+        raise ValidationError({"receiver_name": _("Nama penerima wajib diisi.")})
+    now = timezone.now()
+    return workflow.complete(
+        application=application,
+        actor=actor,
+        note=_("Diambil di kantor oleh %(name)s.") % {"name": receiver_name},
+        data={"receiver_name": receiver_name, "received_at": now.isoformat(),
+              "place": "office"},
+    )  # fmt: skip
