@@ -1,9 +1,301 @@
-"""Dispatching the outbox (filled in step 2)."""
+"""Sending the outbox through WhatsApp.
+
+A notification is claimed (``pending → sending``, committed), sent with its id in
+``biz_opaque_callback_data``, then booked (``sent`` with its wamid). Inside the citizen's 24-hour
+window the text is sent as is; outside it, or when Meta answers 131047, the approved utility
+template of the event in the citizen's language. Throttling (130429, 131056), 429 and 5xx are
+retried with exponential backoff; 131026 and other permanent errors mark the notification failed.
+
+If a worker dies between the send and its bookkeeping, the row stays ``sending``: a status
+webhook carrying its id books it as sent (nothing resent); without one within
+``WHATSAPP_STATUS_GRACE_SECONDS`` it is sent again (:func:`recover_interrupted`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
 
-def on_status(*, update: Any, message: Any) -> None:
-    """A status webhook for one of our messages (step 2)."""
+from dukcapil.notifications.models import Notification
+from dukcapil.whatsapp import messages
+from dukcapil.whatsapp.client import WINDOW_CLOSED, CloudApiClient, GraphError
+from dukcapil.whatsapp.models import Conversation, OutboundMessage, StatusUpdate
+
+logger = logging.getLogger(__name__)
+CALLBACK_PREFIX = "notification:"
+MAX_ATTEMPTS = 12
+WINDOW = dt.timedelta(hours=24)
+
+
+def callback_of(notification_id: int) -> str:
+    return f"{CALLBACK_PREFIX}{notification_id}"
+
+
+def _notification_id(callback: str) -> int | None:
+    if callback.startswith(CALLBACK_PREFIX) and callback[len(CALLBACK_PREFIX) :].isdigit():
+        return int(callback[len(CALLBACK_PREFIX) :])
+    return None
+
+
+def template_parameters(notification: Notification) -> list[str]:
+    """The approved template's body parameters, in order: tracking number, service, status."""
+    app = notification.application
+    with translation.override(notification.language or "id"):
+        return [app.tracking_display, app.service_version.name, app.get_status_display()]
+
+
+def payload_for(notification: Notification, *, via: str) -> dict[str, Any]:
+    callback = callback_of(notification.pk)
+    if via == "template":
+        return messages.template(
+            notification.recipient, notification.template, notification.language or "id",
+            template_parameters(notification), callback=callback,
+        )  # fmt: skip
+    return messages.text(notification.recipient, notification.body, callback=callback)
+
+
+def window_open(recipients: Iterable[str], now: dt.datetime) -> set[str]:
+    """Recipients who wrote to us in the last 24 hours (free text allowed)."""
+    return set(
+        Conversation.objects.filter(
+            wa_id__in=set(recipients), last_inbound_at__gt=now - WINDOW
+        ).values_list("wa_id", flat=True)
+    )
+
+
+def _backoff(attempts: int, *, throttled: bool) -> dt.timedelta:
+    seconds = min(2 ** max(attempts, 1) * (4 if throttled else 1), 3600)
+    return dt.timedelta(seconds=seconds)
+
+
+@dataclass
+class _Outcome:
+    notification: Notification
+    via: str
+    wamid: str = ""
+    error: GraphError | None = None
+
+
+def claim(*, limit: int, now: dt.datetime) -> list[Notification]:
+    """Take due pending notifications (skipping rows other dispatchers hold), at most one per
+    recipient and none to a recipient messaged less than the spacing ago; mark them sending."""
+    spacing = dt.timedelta(milliseconds=settings.WHATSAPP_RECIPIENT_SPACING_MS)
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("application__service_version")
+            .filter(state=Notification.State.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("id")[: limit * 2]
+        )
+        recent = set(
+            OutboundMessage.objects.filter(
+                to__in={n.recipient for n in rows}, created_at__gt=now - spacing
+            ).values_list("to", flat=True)
+        ) if spacing else set()  # fmt: skip
+        taken, seen = [], set()
+        for n in rows:
+            if n.recipient and (n.recipient in seen or n.recipient in recent):
+                continue
+            seen.add(n.recipient)
+            taken.append(n)
+            if len(taken) >= limit:
+                break
+        ids = [n.pk for n in taken]
+        Notification.objects.filter(pk__in=ids).update(
+            state=Notification.State.SENDING, send_started_at=now, attempts=F("attempts") + 1
+        )
+        for n in taken:
+            n.state, n.send_started_at, n.attempts = Notification.State.SENDING, now, n.attempts + 1
+    return taken
+
+
+def dispatch_pending(
+    *, limit: int = 500, concurrency: int = 16, client: CloudApiClient | None = None
+) -> dict[str, int]:
+    """One round: recover interrupted sends, claim due notifications, send them concurrently,
+    book the results. Returns counts by outcome."""
+    now = timezone.now()
+    recover_interrupted(now=now)
+    batch = claim(limit=limit, now=now)
+    if not batch:
+        return {}
+    client = client or CloudApiClient(retries=0)
+    open_windows = window_open((n.recipient for n in batch), now)
+    outcomes = []
+    for n in batch:
+        if not n.recipient:
+            outcomes.append(
+                _Outcome(n, "text", error=GraphError("no phone number", http_status=400))
+            )
+            continue
+        via = "template" if n.via == "template" or n.recipient not in open_windows else "text"
+        outcomes.append(_Outcome(n, via))
+    to_send = [o for o in outcomes if o.error is None]
+
+    def send(outcome: _Outcome) -> _Outcome:
+        try:
+            outcome.wamid = client.send(payload_for(outcome.notification, via=outcome.via))
+        except GraphError as exc:
+            outcome.error = exc
+        return outcome
+
+    collected = client.collect_calls()
+    if concurrency > 1 and len(to_send) > 1:
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(to_send))) as pool:
+            list(pool.map(send, to_send))
+    else:
+        for o in to_send:
+            send(o)
+    client.flush_calls(collected)
+    return _book(outcomes, now=timezone.now())
+
+
+def _book(outcomes: list[_Outcome], *, now: dt.datetime) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    retry_at: dt.datetime | None = None
+    with transaction.atomic():
+        sent_messages = []
+        for o in outcomes:
+            n = o.notification
+            n.via = o.via
+            if o.error is None:
+                n.state, n.wamid, n.sent_at = Notification.State.SENT, o.wamid, now
+                n.delivery_status = n.delivery_status or "accepted"
+                n.last_error_code, n.last_error = None, ""
+                sent_messages.append(OutboundMessage(
+                    notification=n, to=n.recipient, kind=o.via, wamid=o.wamid,
+                    payload=payload_for(n, via=o.via), text=n.body, status="accepted",
+                    attempts=n.attempts, status_at=now,
+                ))  # fmt: skip
+                outcome = "sent"
+            else:
+                outcome = _failed(n, o.error, now=now)
+                if n.state == Notification.State.PENDING and n.next_attempt_at is not None:
+                    retry_at = min(retry_at or n.next_attempt_at, n.next_attempt_at)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        Notification.objects.bulk_update(
+            [o.notification for o in outcomes],
+            ["state", "wamid", "sent_at", "via", "delivery_status", "last_error_code",
+             "last_error", "next_attempt_at", "send_started_at"],
+        )  # fmt: skip
+        OutboundMessage.objects.bulk_create(sent_messages)
+        # A status may have arrived before the wamid was booked here.
+        early = StatusUpdate.objects.filter(wamid__in=[m.wamid for m in sent_messages])
+        for update in early.order_by("id"):
+            from dukcapil.whatsapp.services import _apply_status
+
+            _apply_status(update)
+        if retry_at is not None:
+            from dukcapil.notifications.tasks import dispatch_notifications
+
+            dispatch_notifications.using(run_after=retry_at).enqueue()
+        if counts.get("fallback"):
+            from dukcapil.notifications.tasks import dispatch_notifications
+
+            dispatch_notifications.enqueue()
+    return counts
+
+
+def _failed(n: Notification, error: GraphError, *, now: dt.datetime) -> str:
+    n.last_error_code, n.last_error = error.code, str(error)[:300]
+    n.send_started_at = None
+    if error.code == WINDOW_CLOSED and n.via != "template":
+        n.state, n.via, n.next_attempt_at = Notification.State.PENDING, "template", None
+        return "fallback"
+    if error.permanent or n.attempts >= MAX_ATTEMPTS:
+        n.state = Notification.State.FAILED
+        return "failed"
+    n.state = Notification.State.PENDING
+    n.next_attempt_at = now + _backoff(n.attempts, throttled=error.throttled)
+    return "retry"
+
+
+def recover_interrupted(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Sends cut off before their bookkeeping (worker killed): booked as sent if a status webhook
+    carrying their id arrived, otherwise (after the grace time) sent again."""
+    now = now or timezone.now()
+    grace = dt.timedelta(seconds=settings.WHATSAPP_STATUS_GRACE_SECONDS)
+    result = {"confirmed": 0, "resent": 0}
+    with transaction.atomic():
+        stuck = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=Notification.State.SENDING, send_started_at__lt=now - grace)
+            .order_by("id")[:1000]
+        )
+        for n in stuck:
+            update = StatusUpdate.objects.filter(callback_data=callback_of(n.pk)).first()
+            if update is not None:
+                _confirm(n, update)
+                result["confirmed"] += 1
+            else:
+                n.state, n.send_started_at = Notification.State.PENDING, None
+                n.save(update_fields=["state", "send_started_at"])
+                result["resent"] += 1
+    return result
+
+
+def _confirm(n: Notification, update: StatusUpdate) -> None:
+    """Book a send we only know of from its status webhook."""
+    n.state, n.wamid, n.sent_at = Notification.State.SENT, update.wamid, timezone.now()
+    n.send_started_at = None
+    n.save(update_fields=["state", "wamid", "sent_at", "send_started_at"])
+    if not OutboundMessage.objects.filter(wamid=update.wamid).exists():
+        OutboundMessage.objects.create(
+            notification=n, to=n.recipient, kind=n.via or "text", wamid=update.wamid,
+            payload={}, text=n.body, status="accepted", attempts=n.attempts,
+        )  # fmt: skip
+
+
+def on_status(*, update: StatusUpdate, message: OutboundMessage | None) -> None:
+    """A status webhook: the notification's delivery status moves forward; a send interrupted
+    before its bookkeeping is booked; 131047 falls back to the template; a failure for good
+    marks the notification failed."""
+    from dukcapil.whatsapp.models import STATUS_RANK
+
+    notification_id = message.notification_id if message is not None else None
+    notification_id = notification_id or _notification_id(update.callback_data)
+    if notification_id is None:
+        return
+    n = Notification.objects.select_for_update().filter(pk=notification_id).first()
+    if n is None:
+        return
+    if n.state == Notification.State.SENDING:
+        _confirm(n, update)
+    if n.wamid and n.wamid != update.wamid:
+        return  # a status of an earlier, superseded send
+    if STATUS_RANK.get(update.status, -1) > STATUS_RANK.get(n.delivery_status, -1):
+        n.delivery_status = update.status
+        n.save(update_fields=["delivery_status"])
+    if update.status != "failed":
+        return
+    from dukcapil.notifications.tasks import dispatch_notifications
+    from dukcapil.whatsapp.client import RETRY_CODES, THROTTLED
+
+    n.last_error_code = update.error_code
+    if update.error_code == WINDOW_CLOSED and n.via != "template":
+        n.state, n.via, n.next_attempt_at, n.wamid = (
+            Notification.State.PENDING,
+            "template",
+            None,
+            "",
+        )
+        dispatch_notifications.enqueue()
+    elif update.error_code in RETRY_CODES and n.attempts < MAX_ATTEMPTS:
+        n.state, n.wamid = Notification.State.PENDING, ""
+        n.next_attempt_at = timezone.now() + _backoff(
+            n.attempts, throttled=update.error_code in THROTTLED
+        )
+        dispatch_notifications.using(run_after=n.next_attempt_at).enqueue()
+    else:
+        n.state = Notification.State.FAILED
+    n.save(update_fields=["state", "via", "next_attempt_at", "wamid", "last_error_code"])

@@ -56,8 +56,12 @@ def _message(app: Application, event: ApplicationEvent) -> str | None:
     }  # fmt: skip
 
 
-def queue_notification(*, event: ApplicationEvent) -> Notification | None:
-    """Write the outbox row for ``event`` (once per event), in the applicant's language."""
+def queue_notification(*, event: ApplicationEvent, dispatch: bool = True) -> Notification | None:
+    """Write the outbox row for ``event`` (once per event), in the applicant's language.
+
+    The transition's effect (:mod:`effects`) writes it inside the event's transaction; the
+    worker's ``notify_applicant`` job then finds it and, with ``dispatch``, enqueues the sending
+    (the scheduler's periodic dispatch sends whatever a lost job left pending)."""
     app = event.application
     with translation.override(app.language or "id"):
         body = _message(app, event)
@@ -74,4 +78,8 @@ def queue_notification(*, event: ApplicationEvent) -> Notification | None:
             "body": body,
         },
     )
+    if dispatch and notification.recipient and notification.state == Notification.State.PENDING:
+        from dukcapil.notifications.tasks import dispatch_notifications
+
+        dispatch_notifications.enqueue()
     return notification

@@ -116,3 +116,20 @@ def status(wamid: str, name: str, *, callback: str = "", error_code: int | None 
     if error_code is not None:
         item["errors"] = [{"code": error_code, "title": "error"}]
     return item
+
+
+def fake_messages(fake_url: str, *, to: str = "", since: int = 0) -> list[dict]:
+    """What the fake Graph server received, read over HTTP as any client would."""
+    import httpx
+
+    response = httpx.get(f"{fake_url}/_fake/messages", params={"to": to, "since": since})
+    response.raise_for_status()
+    return response.json()["messages"]
+
+
+def fake_control(fake_url: str, action: str, spec: dict | None = None, **kw: Any) -> dict:
+    import httpx
+
+    response = httpx.post(f"{fake_url}/_fake/{action}", json=spec or {}, **kw)
+    response.raise_for_status()
+    return response.json()

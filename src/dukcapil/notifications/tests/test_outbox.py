@@ -25,10 +25,13 @@ def test_the_worker_writes_the_citizens_notification_in_their_language():
     notify_applicant.call(event.pk)  # a retried job writes nothing twice
     assert Notification.objects.filter(event=event).count() == 1
 
-    english = make_application()
+    # Written in the transition's transaction, in the applicant's language.
+    english = make_application(submit=False)
     Application.objects.filter(pk=english.pk).update(language="en")
-    notify_applicant.call(english.events.get().pk)
+    english = workflow.submit(application=english, actor=Actor.citizen(english.applicant_id))
     assert "We have received" in Notification.objects.get(application=english).body
+    notify_applicant.call(english.events.get().pk)
+    assert Notification.objects.filter(application=english).count() == 1
 
 
 # On PostgreSQL the worker manages its own (pooled) connections and must see committed jobs, so

@@ -1,6 +1,7 @@
 import pytest
 
 from dukcapil.whatsapp import conversation
+from dukcapil.whatsapp.fake import FakeGraph
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +20,14 @@ def handled(monkeypatch):
         conversation, "handle", lambda *, conversation, inbound: seen.append(inbound.wamid)
     )
     return seen
+
+
+@pytest.fixture
+def fake_graph(settings):
+    """The fake Graph API on a free port; the client is pointed at it."""
+    fake = FakeGraph(token="test-token").start()
+    settings.WHATSAPP_API_BASE_URL = fake.url
+    settings.WHATSAPP_ACCESS_TOKEN = "test-token"
+    settings.WHATSAPP_PHONE_NUMBER_ID = "100000000000001"
+    yield fake
+    fake.stop()
