@@ -78,7 +78,7 @@ class IssuedDocument(models.Model):
     )
     # What the document is about across versions ("kk:<kk blind index>"): a newly signed KK of
     # the same family supersedes the valid one.
-    subject_key = models.CharField(max_length=80, db_index=True)
+    subject_key = models.CharField(max_length=160, db_index=True)
     content = EncryptedTextField()  # the data printed, canonical JSON
     content_hash = models.CharField(max_length=64)
     holder_name = EncryptedTextField(_("nama pemegang"))

@@ -57,6 +57,7 @@ class Command(BaseCommand):
         keyring()  # creates the local keys in DUKCAPIL_DATA_DIR/keys on first use
         call_command("migrate", interactive=False, verbosity=0)
         call_command("sync_catalog", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("documents_setup_keys", stdout=self.stdout)  # demo CA, office certificates
         call_command("collectstatic", interactive=False, verbosity=0)
         if not demo:
             return
