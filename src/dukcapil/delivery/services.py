@@ -215,6 +215,13 @@ def _active(app: Application, direction: str) -> bool:
 
 def _check_state(app: Application, direction: str) -> None:
     if direction == Direction.DELIVERY:
+        resend = app.status == S.IN_DELIVERY
+        if app.status not in DELIVERABLE and not resend:
+            raise ValidationError(
+                _("Dokumen permohonan berstatus “%(status)s” belum dapat dikirim.")
+                % {"status": app.get_status_display()},
+                code="not_deliverable",
+            )
         if app.delivery_method != DeliveryMethod.POST:
             raise ValidationError(
                 _(
@@ -222,13 +229,6 @@ def _check_state(app: Application, direction: str) -> None:
                     "pos."
                 ),
                 code="pickup_chosen",
-            )
-        resend = app.status == S.IN_DELIVERY
-        if app.status not in DELIVERABLE and not resend:
-            raise ValidationError(
-                _("Dokumen permohonan berstatus “%(status)s” belum dapat dikirim.")
-                % {"status": app.get_status_display()},
-                code="not_deliverable",
             )
     elif app.status not in PICKUP_STATES:
         raise ValidationError(
