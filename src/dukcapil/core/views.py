@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 
@@ -26,4 +25,7 @@ def ping(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The site's front page is the citizen portal's list of services."""
+    from dukcapil.portal.views import home as portal_home
+
+    return portal_home(request)
