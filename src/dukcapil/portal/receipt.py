@@ -28,12 +28,14 @@ def lines(app: Application) -> list[tuple[str, str]]:
     """The receipt's content as (label, value) pairs, the same on the page and the PDF."""
     applicant = app.applicant
     submitted = timezone.localtime(app.submitted_at) if app.submitted_at else None
+    submitted_text = formats.date_format(submitted, "j F Y, H:i") + " WIB" if submitted else "-"
+    due_text = formats.date_format(app.due_date, "j F Y") if app.due_date else "-"
     rows = [
         (_("Layanan"), app.service_version.name),
         (_("Pemohon"), applicant.name if applicant else "-"),
         (_("NIK"), mask_nik(applicant.nik) if applicant else "-"),
-        (_("Diajukan"), formats.date_format(submitted, "j F Y, H:i") + " WIB" if submitted else "-"),
-        (_("Perkiraan selesai"), formats.date_format(app.due_date, "j F Y") if app.due_date else "-"),
+        (_("Diajukan"), submitted_text),
+        (_("Perkiraan selesai"), due_text),
         (_("Cara menerima"), app.get_delivery_method_display()),
         (_("Kantor"), _("Disdukcapil %(office)s, Kecamatan %(kecamatan)s")
          % {"office": app.office.name, "kecamatan": app.kecamatan.name}),

@@ -88,8 +88,8 @@ def timeline(app: Application) -> list[Step]:
     steps = []
     for event in app.events.order_by("at", "id"):
         note = app.decision_reason if event.transition == "reject" else ""
-        steps.append(Step(at=event.at, words=str(STEP_WORDS.get(event.transition, event.transition)),
-                          note=note))  # fmt: skip
+        words = str(STEP_WORDS.get(event.transition, event.transition))
+        steps.append(Step(at=event.at, words=words, note=note))
     return steps
 
 
