@@ -15,6 +15,9 @@ from pyhanko_certvalidator import ValidationContext
 from dukcapil.documents.keystore import get_key_store
 
 FIELD_NAME = "TTE"
+# Room for the CMS signature (certificate chain, RSA signature): fixed instead of pyHanko's
+# estimate, which signs every document twice.
+SIGNATURE_BYTES = 12_288
 
 
 def sign_pdf(pdf: bytes, *, office_code: str, signer_name: str, location: str) -> bytes:
@@ -29,7 +32,9 @@ def sign_pdf(pdf: bytes, *, office_code: str, signer_name: str, location: str) -
         name=signer_name or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=io.BytesIO())
+    out = signers.PdfSigner(meta, signer=signer).sign_pdf(
+        writer, output=io.BytesIO(), bytes_reserved=SIGNATURE_BYTES
+    )
     return out.getvalue()
 
 
