@@ -24,9 +24,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from dukcapil.dashboard.models import (
     FLOW_FIELDS,
@@ -105,8 +106,15 @@ class Tally:
     revision: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
 
 
+@lru_cache(maxsize=1)
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
+    """The day of ``moment`` in the service's time zone (``settings.TIME_ZONE``, whatever zone a
+    request may have activated)."""
+    return moment.astimezone(_zone()).date()
 
 
 def _last(earlier: Sequence[Step], transitions: Iterable[str]) -> Step | None:
