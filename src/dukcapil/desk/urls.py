@@ -21,3 +21,7 @@ urlpatterns = [
     path(case + "tolak/", views.reject, name="reject"),
     path(case + "persyaratan/<str:code>/", views.verdict, name="verdict"),
 ]
+
+from dukcapil.desk.operator_urls import urlpatterns as operator_urlpatterns  # noqa: E402
+
+urlpatterns += operator_urlpatterns
