@@ -49,7 +49,14 @@ def card_holders(application: Application, card_type: str) -> list[Resident]:
              or p.marital_status != "belum_kawin"]  # fmt: skip
     if card_type == CardType.KTP:
         return adult
-    return [p for p in people if p not in adult]
+    children = [p for p in people if p not in adult]
+    if not children and application.family_id:
+        # The KIA service names no child (the catalogue has no field for it): the children of
+        # the applicant's family under 17 get one.
+        members = Resident.objects.filter(family_id=application.family_id, life_status="alive")
+        children = [m for m in members if _age(m.birth_date, today) < ADULT_AGE
+                    and m.marital_status == "belum_kawin"]  # fmt: skip
+    return children
 
 
 def queue_cards(*, application: Application) -> list[CardPrintJob]:

@@ -75,3 +75,10 @@ def test_another_regency_sees_no_card_of_this_one(signing_official, other_regenc
     issued_application("KTP_HILANG", signing_official)
     elsewhere = make_staff(Role.DISPATCH_OFFICER, regency="36.03")
     assert not cards.print_queue(elsewhere).exists()
+
+
+def test_a_kia_application_queues_a_kia_for_the_child_of_the_family(signing_official):
+    app = issued_application("KIA", signing_official)
+    (job,) = CardPrintJob.objects.filter(application=app)
+    assert job.card_type == "kia"
+    assert job.resident.relationship == "anak"
