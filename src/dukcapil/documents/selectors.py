@@ -72,6 +72,29 @@ def documents_for_application(application: Application) -> list[CitizenDocument]
     return result
 
 
+@dataclass(frozen=True)
+class DocumentFile:
+    filename: str
+    content: bytes
+    caption: str
+
+
+def document_files(application: Application) -> list[DocumentFile]:
+    """The valid signed PDFs of an application, for sending as WhatsApp document messages
+    (``WhatsAppClient.send_document``): the same bytes as the download, so a re-send is the
+    same document."""
+    files = []
+    for d in documents_for_application(application):
+        if d.status != DocumentStatus.VALID:
+            continue
+        with d.document.pdf.open("rb") as f:
+            content = f.read()
+        number = d.number.replace("/", "-")
+        files.append(DocumentFile(f"{d.document.document_type}-{number}.pdf", content,
+                                  f"{d.label} {d.number}"))  # fmt: skip
+    return files
+
+
 def signing_batch(user: object) -> QuerySet[Application]:
     """Approved applications of the user's jurisdiction whose documents await signature, the
     oldest decision first, with their drafts."""

@@ -68,3 +68,13 @@ def test_reprinting_an_unchanged_kk_gives_the_stored_document(signing_official):
     assert kk_again.status == DocumentStatus.VALID
     assert IssuedDocument.objects.filter(document_type="kk", subject_key=kk_first.subject_key
                                          ).count() == 1  # fmt: skip
+
+
+def test_the_files_for_whatsapp_are_the_signed_pdfs(signing_official):
+    from dukcapil.documents.selectors import document_files
+
+    app = issued_application("KK_HILANG", signing_official)
+    files = document_files(app)
+    assert [f.filename.split("-")[0] for f in files] == ["kk", "receipt"]
+    stored = {d.pdf_sha256 for d in IssuedDocument.objects.filter(application=app)}
+    assert {hashlib.sha256(f.content).hexdigest() for f in files} == stored

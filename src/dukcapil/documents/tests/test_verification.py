@@ -101,3 +101,23 @@ def test_the_page_is_rate_limited(client, kk, settings):
     settings.DOCUMENTS_VERIFY_LIMIT = 3
     url = reverse("documents:verify", args=[kk.verification_code])
     assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_a_pdf_can_be_checked_without_its_code(client, kk):
+    url = reverse("documents:verify_upload")
+    assert client.get(url).status_code == 200
+    ok = client.post(url, {"berkas": SimpleUploadedFile("kk.pdf", _pdf(kk), "application/pdf")})
+    assert "Berkas asli" in ok.content.decode()
+    junk = client.post(
+        url, {"berkas": SimpleUploadedFile("x.pdf", b"bukan pdf", "application/pdf")}
+    )
+    assert "tidak dapat dibaca" in junk.content.decode()
+
+
+def test_a_pdf_signed_by_another_office_is_not_of_this_office(client, kk, signing_official):
+    from dukcapil.documents.keystore import get_key_store
+    from dukcapil.documents.signing import check_pdf
+
+    get_key_store().signer("36.03")  # another regency's key under the same CA
+    result = check_pdf(_pdf(kk), office_codes=["36.03"])
+    assert result.signature_valid and result.unchanged and not result.issued_by_office
