@@ -165,3 +165,41 @@ def _apply_status(update: StatusUpdate) -> None:
     from dukcapil.notifications.dispatch import on_status
 
     on_status(update=update, message=message)
+
+
+def reply_as_officer(*, conversation: Conversation, user: Any, text: str) -> OutboundMessage:
+    """An officer's reply from the inbox, sent on WhatsApp (queued in this transaction)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from dukcapil.whatsapp import messages, outbox
+
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Tulis balasan dulu."))
+    if len(text) > messages.TEXT_MAX:
+        raise ValidationError(_("Balasan paling panjang 4096 karakter."))
+    with transaction.atomic():
+        return outbox.queue_message(
+            conversation=conversation, payload=messages.text(conversation.wa_id, text),
+            sent_by=user,
+        )  # fmt: skip
+
+
+def close_handover(*, conversation: Conversation, user: Any) -> None:
+    """The officer is done: the automatic service answers the citizen again."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from dukcapil.whatsapp import messages, outbox
+
+    with transaction.atomic():
+        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        conv.handover_requested_at = None
+        conv.state = Conversation.State.IDLE
+        conv.data = {}
+        conv.save(update_fields=["handover_requested_at", "state", "data", "updated_at"])
+        with translation.override(conv.language):
+            body = _("Petugas telah selesai membantu Anda. Ketik *menu* untuk layanan otomatis.")
+        outbox.queue_message(conversation=conv, payload=messages.text(conv.wa_id, body),
+                             sent_by=user)  # fmt: skip
