@@ -121,3 +121,10 @@ def test_a_pdf_signed_by_another_office_is_not_of_this_office(client, kk, signin
     get_key_store().signer("36.03")  # another regency's key under the same CA
     result = check_pdf(_pdf(kk), office_codes=["36.03"])
     assert result.signature_valid and result.unchanged and not result.issued_by_office
+
+
+def test_the_page_speaks_english_when_chosen(client, kk):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("documents:verify", args=[kk.verification_code])).content.decode()
+    assert "The document is genuine and valid." in page
+    assert "Family card" in page
