@@ -181,14 +181,13 @@ def create_shipment(
                 created_by=actor.user,
                 next_poll_at=_next_poll(0) if provider.reports_events else None,
             )  # fmt: skip
-            now = timezone.now()
+            # Our clock, not the courier's: it does not count as the parcel's last news, so the
+            # courier's first scan applies even if its clock is a little behind ours.
             TrackingEvent.objects.create(
-                shipment=shipment, code=ParcelStatus.CREATED, occurred_at=now,
+                shipment=shipment, code=ParcelStatus.CREATED, occurred_at=timezone.now(),
                 source=TrackingEvent.Source.BOOKING, applied=True, recorded_by=actor.user,
                 raw={"tariff": booking.tariff},
             )  # fmt: skip
-            shipment.last_event_at = now
-            shipment.save(update_fields=["last_event_at"])
             if direction == Direction.DELIVERY and locked.status in DELIVERABLE:
                 note = _("Dikirim lewat %(courier)s, resi %(resi)s.") % {
                     "courier": provider.name,

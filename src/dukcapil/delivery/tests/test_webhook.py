@@ -166,3 +166,12 @@ def test_body_that_is_not_json_is_refused(client, fake_pos, shipment):
 
 def test_only_post_is_accepted(client):
     assert client.get("/webhooks/pos").status_code == 405
+
+
+def test_the_couriers_first_scan_applies_even_if_its_clock_is_behind_ours(
+    client, fake_pos, shipment
+):
+    event = fake_pos.scan(shipment.receipt_number, "PICKED_UP", occurred_at=soon(-3))
+    deliver_webhook(client, fake_pos, shipment.receipt_number, [event])
+    shipment.refresh_from_db()
+    assert shipment.status == ParcelStatus.PICKED_UP
