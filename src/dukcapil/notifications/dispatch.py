@@ -102,9 +102,10 @@ def claim(*, limit: int, now: dt.datetime) -> list[Notification]:
                 to__in={n.recipient for n in rows}, created_at__gt=now - spacing
             ).values_list("to", flat=True)
         ) if spacing else set()  # fmt: skip
-        taken, seen = [], set()
+        taken, seen, deferred = [], set(), False
         for n in rows:
             if n.recipient and (n.recipient in seen or n.recipient in recent):
+                deferred = True
                 continue
             seen.add(n.recipient)
             taken.append(n)
@@ -116,6 +117,10 @@ def claim(*, limit: int, now: dt.datetime) -> list[Notification]:
         )
         for n in taken:
             n.state, n.send_started_at, n.attempts = Notification.State.SENDING, now, n.attempts + 1
+        if deferred:  # spaced recipients: another round once the spacing has passed
+            from dukcapil.notifications.tasks import dispatch_notifications
+
+            dispatch_notifications.using(run_after=now + spacing).enqueue()
     return taken
 
 

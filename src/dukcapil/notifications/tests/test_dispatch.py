@@ -118,6 +118,12 @@ def test_each_recipient_is_spaced(fake_graph, settings):
     assert dispatch.dispatch_pending() == {"sent": 1}
     assert dispatch.dispatch_pending() == {}
     assert Notification.objects.filter(state="pending").count() == 1
+    # The spaced one is not forgotten: a later round is enqueued for it.
+    from django_tasks_db.models import DBTaskResult
+
+    later = DBTaskResult.objects.filter(task_path__endswith="dispatch_notifications",
+                                        run_after__gt=timezone.now())  # fmt: skip
+    assert later.exists()
 
 
 def killed_after_send(monkeypatch):
