@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape  # the stdlib's: no lazy-string wrapper per cell
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,23 +60,55 @@ def is_small(n: int | None) -> bool:
     return n is not None and 0 < n < SMALL
 
 
+class Cells:
+    """Cell texts for one page: the language's separators looked up once, not per cell."""
+
+    def __init__(self, protect: bool) -> None:
+        self.protect = protect
+        self.thousands = get_format("THOUSAND_SEPARATOR")
+        self.decimal = get_format("DECIMAL_SEPARATOR")
+        self.more_than = _("> %(hours)s jam")
+        self.at_most = _("≤ %(hours)s jam")
+
+    def count(self, n: int) -> str:
+        return f"{n:,}".replace(",", self.thousands)
+
+    def text(self, value: Any, kind: str) -> str:
+        protect = self.protect
+        if kind == "count":
+            if value is None:
+                return "—"
+            return "<5" if protect and 0 < value < SMALL else self.count(value)
+        if kind == "share":
+            if value.value is None or (protect and value.den < SMALL):
+                return "—"
+            return f"{value.value * 100:.1f}".replace(".", self.decimal) + " %"
+        if kind == "hours":
+            if value.bucket is None or (protect and value.of < SMALL):
+                return "—"
+            if value.bound is None:
+                return self.more_than % {"hours": 720}
+            return self.at_most % {"hours": value.bound}
+        return str(value)
+
+    def rows_html(self, table: Table) -> list[SafeString]:
+        """The ``<tr>`` of each row (numbers right-aligned), escaped."""
+        kinds = [(c.key, c.kind, ' class="num"' if c.kind != "text" else "") for c in table.columns]
+        return [
+            mark_safe(  # noqa: S308 - every cell text is escaped
+                "<tr>"
+                + "".join(
+                    f"<td{cls}>{escape(self.text(row[key], kind))}</td>" for key, kind, cls in kinds
+                )  # fmt: skip
+                + "</tr>"
+            )
+            for row in table.rows
+        ]
+
+
 def display(value: Any, kind: str, protect: bool) -> str:
-    """The text of a cell on the page."""
-    if kind == "count":
-        if value is None:
-            return "—"
-        return "<5" if protect and is_small(value) else number_format(value, force_grouping=True)
-    if kind == "share":
-        if value.value is None or (protect and value.den < SMALL):
-            return "—"
-        return f"{number_format(value.value * 100, 1)} %"
-    if kind == "hours":
-        if value.bucket is None or (protect and value.of < SMALL):
-            return "—"
-        if value.bound is None:
-            return _("> %(hours)s jam") % {"hours": 720}
-        return _("≤ %(hours)s jam") % {"hours": value.bound}
-    return str(value)
+    """The text of one cell on the page."""
+    return Cells(protect).text(value, kind)
 
 
 def exported(value: Any, kind: str, protect: bool) -> Any:

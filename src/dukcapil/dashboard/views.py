@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -75,32 +77,40 @@ def _page(request: HttpRequest, code: str | None) -> HttpResponse:
     period = form.cleaned_data["period"]
     figures = selectors.dashboard(scope, period)
     built = tables.all_tables(figures)
+    cells = tables.Cells(protect)
     query = {"dari": period.start.isoformat(), "sampai": period.end.isoformat()}
     if scope.regency:
         query["kabupaten"] = scope.regency
     context.update(
         period=period,
         figures=figures,
-        totals=figures.totals,
-        open_total=figures.open_total,
-        tables=[_rendered(t, protect) for t in built],
+        summary=_summary(figures, cells),
+        tables=[_rendered(t, cells) for t in built],
         export_query="&".join(f"{k}={v}" for k, v in query.items()),
         charts=_charts(figures, built, protect),
-        grid=_grid(figures, names, protect),
+        grid=_grid(figures, names, cells),
         regency_links=[(c, n) for c, n in names.items()] if context["province_level"] else [],
     )
     return render(request, "dashboard/index.html", context)
 
 
-def _rendered(table: tables.Table, protect: bool) -> dict:
+def _summary(figures: selectors.Figures, cells: tables.Cells) -> list[tuple[str, str]]:
+    totals, opened = figures.totals, figures.open_total
+    return [
+        (_("Diterima"), cells.text(totals["received"], "count")),
+        (_("Selesai"), cells.text(totals["completed"], "count")),
+        (_("Ditolak"), cells.text(totals["rejected"], "count")),
+        (_("Tunggakan"), cells.text(opened["backlog"], "count")),
+        (_("Lewat batas waktu"), cells.text(opened["overdue"], "count")),
+    ]
+
+
+def _rendered(table: tables.Table, cells: tables.Cells) -> dict:
     return {
         "slug": table.slug,
         "title": table.title,
         "columns": table.columns,
-        "rows": [
-            [(tables.display(row[c.key], c.kind, protect), c.kind) for c in table.columns]
-            for row in table.rows
-        ],
+        "rows": cells.rows_html(table),
     }
 
 
@@ -140,7 +150,7 @@ def _charts(figures: selectors.Figures, built: list[tables.Table], protect: bool
     ]
 
 
-def _grid(figures: selectors.Figures, names: dict[str, str], protect: bool) -> list[dict]:
+def _grid(figures: selectors.Figures, names: dict[str, str], cells: tables.Cells) -> list[dict]:
     """Kecamatan tiles grouped by regency, shaded by the backlog older than 3 working days
     (relative to the worst kecamatan shown), so that a stuck office stands out."""
     olds = {
@@ -151,13 +161,17 @@ def _grid(figures: selectors.Figures, names: dict[str, str], protect: bool) -> l
     groups: dict[str, dict] = {}
     for code, (regency_code, name) in figures.kecamatan.items():
         old = olds.get(code, 0)
-        level = 0 if not old else min(4, 1 + int(3 * old / worst)) if worst else 0
+        level = min(4, 1 + int(3 * old / worst)) if old and worst else 0
+        backlog = figures.open_by_kecamatan[(code,)]["backlog"] if olds.get(code) is not None else 0
         group = groups.setdefault(regency_code, {"name": names.get(regency_code, ""), "tiles": []})
-        group["tiles"].append({
-            "name": name, "old": tables.display(old, "count", protect), "level": level,
-            "backlog": tables.display(
-                figures.open_by_kecamatan.get((code,), {}).get("backlog", 0), "count", protect),
-        })  # fmt: skip
+        group["tiles"].append(
+            format_html(
+                '<li class="lvl{}" title="{}"><span>{}</span><b>{} / {}</b></li>',
+                level, name, name, cells.text(old, "count"), cells.text(backlog, "count"),
+            )
+        )  # fmt: skip
+    for group in groups.values():
+        group["tiles"] = mark_safe("".join(group["tiles"]))  # noqa: S308 - format_html above
     return list(groups.values())
 
 
