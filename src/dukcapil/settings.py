@@ -208,20 +208,27 @@ WHATSAPP_RECIPIENT_SPACING_MS = env_int("WHATSAPP_RECIPIENT_SPACING_MS", 1000)
 WHATSAPP_STATUS_GRACE_SECONDS = env_int("WHATSAPP_STATUS_GRACE_SECONDS", 300)
 WHATSAPP_PORTAL_URL = env_str("WHATSAPP_PORTAL_URL", f"http://127.0.0.1:{PORT}")
 
-# Delivery by post (delivery app). The courier: "manual" (officers record resi and events) unless
-# "pos" is chosen; "pos" speaks the HTTP contract of delivery/POS_API.md (the fake Pos server in
-# dukcapil.delivery.providers.pos.fake for the demo). Fees per regency code:
-# DELIVERY_FEES='{"36.73": {"amount": 10000, "payer": "recipient"}}' (payer: office or recipient);
-# a regency not listed ships free.
-DELIVERY_PROVIDER = env_str("DELIVERY_PROVIDER", "manual")
+# Delivery by post (delivery app). The courier: "pos" speaks the HTTP contract of
+# delivery/POS_API.md; with POS_API_BASE_URL unset it talks to the local fake Pos server
+# (``dukcapil fake_pos``) with demo secrets. "manual": officers record resi and events by hand.
+# Fees per regency code, e.g. DELIVERY_FEES='{"36.73": {"amount": 10000, "payer": "recipient"}}'
+# (payer: office or recipient); a regency not listed ships free.
+DELIVERY_PROVIDER = env_str("DELIVERY_PROVIDER", "pos")
 DELIVERY_PROVIDERS = {
     "pos": "dukcapil.delivery.providers.pos.PosProvider",
     "manual": "dukcapil.delivery.providers.manual.ManualProvider",
 }
+POS_FAKE_PORT = env_int("POS_FAKE_PORT", 8765)
 POS_API_BASE_URL = env_str("POS_API_BASE_URL")
-POS_API_TOKEN = env_str("POS_API_TOKEN")
-POS_WEBHOOK_SECRET = env_str("POS_WEBHOOK_SECRET")
-POS_CALLBACK_URL = env_str("POS_CALLBACK_URL")  # our /webhooks/pos as Pos must call it
+POS_USES_FAKE = not POS_API_BASE_URL
+POS_API_BASE_URL = POS_API_BASE_URL or f"http://127.0.0.1:{POS_FAKE_PORT}"
+_pos_demo = POS_USES_FAKE  # demo secrets only ever go to the local fake
+POS_API_TOKEN = env_str("POS_API_TOKEN", "demo-pos-token" if _pos_demo else "")
+POS_WEBHOOK_SECRET = env_str("POS_WEBHOOK_SECRET", "demo-pos-webhook-secret" if _pos_demo else "")
+# Our /webhooks/pos as Pos must call it (sent with each booking).
+POS_CALLBACK_URL = env_str(
+    "POS_CALLBACK_URL", f"http://127.0.0.1:{PORT}/webhooks/pos" if _pos_demo else ""
+)
 POS_API_TIMEOUT = env_int("POS_API_TIMEOUT", 10)
 POS_POLL_FIRST_MINUTES = env_int("POS_POLL_FIRST_MINUTES", 30)
 POS_POLL_MAX_MINUTES = env_int("POS_POLL_MAX_MINUTES", 12 * 60)

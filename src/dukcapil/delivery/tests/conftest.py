@@ -22,6 +22,7 @@ def fake_pos(settings) -> Iterator[FakePosServer]:
     with FakePosServer(token=TOKEN, secret=SECRET) as fake:
         settings.DELIVERY_PROVIDER = "pos"
         settings.POS_API_BASE_URL = fake.url
+        settings.POS_USES_FAKE = False
         settings.POS_API_TOKEN = TOKEN
         settings.POS_WEBHOOK_SECRET = SECRET
         settings.POS_CALLBACK_URL = ""

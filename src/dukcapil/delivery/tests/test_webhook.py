@@ -175,3 +175,14 @@ def test_the_couriers_first_scan_applies_even_if_its_clock_is_behind_ours(
     deliver_webhook(client, fake_pos, shipment.receipt_number, [event])
     shipment.refresh_from_db()
     assert shipment.status == ParcelStatus.PICKED_UP
+
+
+def test_with_the_demo_fake_only_local_calls_are_taken(client, fake_pos, shipment, settings):
+    settings.POS_USES_FAKE = True  # the demo secret is public
+    event = fake_pos.scan(shipment.receipt_number, "PICKED_UP", occurred_at=soon(5))
+    body, headers = fake_pos.signed_webhook(shipment.receipt_number, [event])
+    response = client.post("/webhooks/pos", data=body, content_type="application/json",
+                           headers={"X-Pos-Signature": headers["X-Pos-Signature"]},
+                           REMOTE_ADDR="203.0.113.9")  # fmt: skip
+    assert response.status_code == 403
+    assert deliver_webhook(client, fake_pos, shipment.receipt_number, [event]).status_code == 200
