@@ -10,6 +10,7 @@ PKCS#11 signer; it needs ``python-pkcs11`` and the vendor's module.
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +50,10 @@ class SigningKeyStore:
     def trust_roots(self) -> list[x509.Certificate]:
         """The root certificates that signatures of this deployment chain to."""
         raise NotImplementedError
+
+    def signing_lock(self) -> AbstractContextManager:
+        """Held while a signature is made: a PKCS#11 session serves one thread at a time."""
+        return nullcontext()
 
 
 class LoadedKeySigner(signers.SimpleSigner):
@@ -136,6 +141,10 @@ class Pkcs11KeyStore(SigningKeyStore):
         self._session = None
         self._signers: dict[str, signers.Signer] = {}
         self._lock = threading.Lock()
+        self._sign_lock = threading.Lock()
+
+    def signing_lock(self) -> AbstractContextManager:
+        return self._sign_lock
 
     def _open(self):  # noqa: ANN202 - a python-pkcs11 Session
         try:

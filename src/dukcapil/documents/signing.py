@@ -22,7 +22,8 @@ SIGNATURE_BYTES = 12_288
 
 def sign_pdf(pdf: bytes, *, office_code: str, signer_name: str, location: str) -> bytes:
     """``pdf`` with an invisible PAdES B-B signature of the office's key added."""
-    signer = get_key_store().signer(office_code)
+    store = get_key_store()
+    signer = store.signer(office_code)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -32,9 +33,10 @@ def sign_pdf(pdf: bytes, *, office_code: str, signer_name: str, location: str) -
         name=signer_name or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.PdfSigner(meta, signer=signer).sign_pdf(
-        writer, output=io.BytesIO(), bytes_reserved=SIGNATURE_BYTES
-    )
+    with store.signing_lock():
+        out = signers.PdfSigner(meta, signer=signer).sign_pdf(
+            writer, output=io.BytesIO(), bytes_reserved=SIGNATURE_BYTES
+        )
     return out.getvalue()
 
 

@@ -1,4 +1,5 @@
 import io
+import json
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -50,5 +51,18 @@ def test_each_signed_document_validates_against_the_demo_ca_and_its_qr_leads_to_
         assert decode_qr_codes(pdf) == [verification_url(document.verification_code)]
         text = pdf_text(pdf)
         assert document.number in text
-        if document.document_type != "receipt":
-            assert document.holder_name.split(" & ")[0].upper() in text.upper()
+        name, nik = _holder(document)
+        assert name.upper() in text.upper()
+        assert nik in text
+
+
+def _holder(document: IssuedDocument) -> tuple[str, str]:
+    """The holder's name and NIK as the stored content says."""
+    content = json.loads(document.content)
+    person = (
+        content.get("person")
+        or content.get("husband")
+        or content.get("applicant")
+        or content["members"][0]
+    )
+    return person["name"], person["nik"]
