@@ -29,7 +29,7 @@ def _label(value: float, protect: bool) -> str:
 def lines(title: str, days: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]],
           *, protect: bool) -> SafeString:  # fmt: skip
     """Volume over time: one line per series (label, colour, values per day)."""
-    width, height, left, bottom, top = 600, 220, 44, 30, 24
+    width, height, left, bottom, top = 400, 200, 40, 28, 28
     values = [_shown(v, protect) for _, _, vs in series for v in vs] or [0]
     peak = max(max(values), 1)
     n = max(len(days), 1)
@@ -42,9 +42,9 @@ def lines(title: str, days: Sequence[str], series: Sequence[tuple[str, str, Sequ
     parts.append(f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - 10}" y2="{y(0):.1f}" '
                  f'stroke="{GREY}"/>')  # fmt: skip
     parts.append(f'<text x="{left - 4}" y="{y(peak) + 4:.1f}" text-anchor="end" '
-                 f'font-size="11">{_label(peak, protect) or "&lt;5"}</text>')  # fmt: skip
+                 f'font-size="12">{_label(peak, protect) or "&lt;5"}</text>')  # fmt: skip
     parts.append(
-        f'<text x="{left - 4}" y="{y(0) + 4:.1f}" text-anchor="end" font-size="11">0</text>'
+        f'<text x="{left - 4}" y="{y(0) + 4:.1f}" text-anchor="end" font-size="12">0</text>'
     )
     for i, (label, colour, vs) in enumerate(series):
         points = " ".join(
@@ -57,13 +57,13 @@ def lines(title: str, days: Sequence[str], series: Sequence[tuple[str, str, Sequ
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
                          f'points="{points}"/>')  # fmt: skip
         parts.append(
-            f'<rect x="{left + i * 150}" y="6" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{left + i * 150 + 16}" y="16" font-size="12">{escape(label)}</text>'
+            f'<rect x="{left + i * 120}" y="6" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{left + i * 120 + 16}" y="16" font-size="12">{escape(label)}</text>'
         )
     if days:
-        parts.append(f'<text x="{left}" y="{height - 8}" font-size="11">{escape(days[0])}</text>')
+        parts.append(f'<text x="{left}" y="{height - 8}" font-size="12">{escape(days[0])}</text>')
         parts.append(f'<text x="{width - 10}" y="{height - 8}" text-anchor="end" '
-                     f'font-size="11">{escape(days[-1])}</text>')  # fmt: skip
+                     f'font-size="12">{escape(days[-1])}</text>')  # fmt: skip
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
@@ -78,19 +78,19 @@ def bars(
     counts: bool = True,
 ) -> SafeString:
     """Horizontal bars (label, value, colour), one per line: long labels stay readable."""
-    row, left, width = 26, 150, 600
+    row, left, width = 24, 150, 400
     height = row * max(len(items), 1) + 30
     peak = maximum or max([v for _, v, _ in items] + [1])
     parts = [_frame(title, width, height)]
     for i, (label, value, colour) in enumerate(items):
         shown = _shown(value, protect) if counts else value
         y = 20 + i * row
-        length = (width - left - 70) * (shown / peak if peak else 0)
+        length = (width - left - 60) * (shown / peak if peak else 0)
         text = _label(value, protect) if counts else f"{value:.1f}".replace(".", ",")
         if counts and protect and is_small(int(value)):
             text = "&lt;5"
         parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" font-size="12">'
-                     f'{escape(label[:22])}</text>')  # fmt: skip
+                     f'{escape(label[:19])}</text>')  # fmt: skip
         parts.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="18" fill="{colour}"/>')
         parts.append(f'<text x="{left + length + 4:.1f}" y="{y + 14}" font-size="12">'
                      f'{text}{escape(unit)}</text>')  # fmt: skip

@@ -17,9 +17,9 @@ MAX_DAYS = 3 * 366 + 1
 
 class PeriodForm(forms.Form):
     dari = forms.DateField(label=gettext_lazy("Dari tanggal"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     sampai = forms.DateField(label=gettext_lazy("Sampai tanggal"), required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
 
     def clean(self) -> dict:
         data = super().clean()

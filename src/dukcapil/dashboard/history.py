@@ -456,3 +456,34 @@ def _single(tally: Tally, model: type, rows: list[tuple]) -> Tally:
             for name, n in zip(FLOW_FIELDS, numbers, strict=True):
                 data[key][name] += n
     return tally
+
+
+def sample_rollups(applications: int = 400, *, days: int = 60, seed: int = 3) -> int:
+    """Only the rollups of a small synthetic history of the last ``days`` days (no applications
+    or events are written; any database): for demo pages and screenshots. Returns the events."""
+    now = dt.datetime.now(JAKARTA)
+    world = load_world()
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+    regency_keys, regency_weights = _choice_table({k: v[0] for k, v in REGENCIES.items()})
+    service_keys = [s for s in SERVICES if s in world.versions]
+    service_weights = [SERVICES[s] for s in service_keys]
+    channel_keys, channel_weights = _channels_at(1.0)
+    tally, count = Tally(), 0
+    for _ in range(applications):
+        regency = rng.choices(regency_keys, regency_weights)[0]
+        service = rng.choices(service_keys, service_weights)[0]
+        channel = rng.choices(channel_keys, channel_weights)[0]
+        codes, weights = world.kecamatan[regency]
+        kecamatan = rng.choices(codes, weights)[0]
+        _version, sla, uploads = world.versions[service]
+        life = Life(rng, REGENCIES[regency][1], now)
+        live(life, now - dt.timedelta(hours=rng.uniform(0.5, 24 * days)), service in CARDS, uploads)
+        due, earlier = None, []
+        for step in life.steps:
+            if step.transition in ("submit", "resubmit"):
+                due = _due(step.at.date(), sla)
+            contribute(tally, step, Facts(regency, kecamatan, service, channel, due), earlier)
+            earlier.append(step)
+        count += len(life.steps)
+    rollups.write(tally)
+    return count

@@ -78,6 +78,8 @@ def _page(request: HttpRequest, code: str | None) -> HttpResponse:
     figures = selectors.dashboard(scope, period)
     built = tables.all_tables(figures)
     cells = tables.Cells(protect)
+    # The form shows the period in force (the default one too).
+    context["form"] = PeriodForm({"dari": period.start, "sampai": period.end})
     query = {"dari": period.start.isoformat(), "sampai": period.end.isoformat()}
     if scope.regency:
         query["kabupaten"] = scope.regency
