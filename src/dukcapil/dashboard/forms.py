@@ -15,11 +15,17 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366 + 1
 
 
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"
+    )  # what <input type=date> reads
+
+
 class PeriodForm(forms.Form):
-    dari = forms.DateField(label=gettext_lazy("Dari tanggal"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
-    sampai = forms.DateField(label=gettext_lazy("Sampai tanggal"), required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
+    dari = forms.DateField(label=gettext_lazy("Dari tanggal"), required=False, widget=_date_input())
+    sampai = forms.DateField(
+        label=gettext_lazy("Sampai tanggal"), required=False, widget=_date_input()
+    )
 
     def clean(self) -> dict:
         data = super().clean()
