@@ -118,3 +118,14 @@ def test_a_bad_period_is_a_clear_400(db, client_as, province_monitor):
     bad = client.get(reverse("dashboard:export", args=["kabupaten", "csv"]) + "?dari=kemarin")
     assert bad.status_code == 400
     assert client.get(reverse("dashboard:export", args=["nope", "csv"])).status_code == 404
+
+
+def test_the_page_and_exports_speak_english_when_chosen(
+    handmade, client_as, province_monitor, settings
+):
+    client = client_as(province_monitor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert "Service dashboard" in page and "Regency league table" in page
+    csv_text = client.get(reverse("dashboard:export", args=["kabupaten", "csv"])).content.decode()
+    assert "Issued within service level" in csv_text
