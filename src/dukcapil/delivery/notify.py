@@ -54,11 +54,24 @@ def plain_words(shipment: Shipment, event: TrackingEvent) -> str:
     return texts[event.code] % args
 
 
+# News worth a message. Hub scans ("in transit") can come many times a day: they show on the
+# status page but do not buzz the citizen's phone.
+WORTH_A_MESSAGE = frozenset({
+    ParcelStatus.PICKED_UP, ParcelStatus.OUT_FOR_DELIVERY, ParcelStatus.FAILED_ATTEMPT,
+    ParcelStatus.DELIVERED, ParcelStatus.RETURNED, ParcelStatus.CANCELLED,
+})  # fmt: skip
+
+
 def tell_citizen(*, shipment: Shipment, event: TrackingEvent, actor_label: str) -> None:
-    """Write the parcel's news into the application's history and the outbox (same transaction).
+    """Write the parcel's news into the application's history and the outbox (same transaction),
+    and enqueue its dispatch.
 
     Called for events that do not change the application's status; those that do (delivered,
-    returned) reach the citizen through the workflow's own notification."""
+    returned) reach the citizen through the workflow's own notification. The history row is a
+    ``parcel`` event from the current status to the same status: no transition, so the
+    dashboard's rollups and recount leave it out (they count transitions and clock starts)."""
+    if event.code not in WORTH_A_MESSAGE:
+        return
     app: Application = shipment.application
     with translation.override(app.language or "id"):
         body = _("Permohonan %(number)s: %(news)s") % {
@@ -76,7 +89,7 @@ def tell_citizen(*, shipment: Shipment, event: TrackingEvent, actor_label: str) 
         data={"receipt_number": shipment.receipt_number, "direction": shipment.direction,
               "code": event.code, "occurred_at": event.occurred_at.isoformat()},
     )  # fmt: skip
-    Notification.objects.create(
+    notification = Notification.objects.create(
         application=app,
         event=history,
         channel=app.channel,
@@ -85,3 +98,7 @@ def tell_citizen(*, shipment: Shipment, event: TrackingEvent, actor_label: str) 
         template=f"parcel_{event.code}",
         body=body,
     )
+    if notification.recipient:
+        from dukcapil.notifications.tasks import dispatch_notifications
+
+        dispatch_notifications.enqueue()

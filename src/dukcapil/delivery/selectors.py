@@ -91,3 +91,12 @@ def manifest_shipments(user: Any, *, day: dt.date, office: str | None = None) ->
     if office:
         qs = qs.filter(application__office_id=office)
     return list(qs.order_by("created_at", "id"))
+
+
+def status_panel(app: Application) -> tuple[str, dict] | None:
+    """The portal's status-page panel (``DUKCAPIL_PORTAL_STATUS_PANELS``): the parcels of
+    ``app`` in plain words, or nothing when it has none."""
+    parcels = parcels_for_application(app)
+    if not parcels:
+        return None
+    return "delivery/_citizen_parcels.html", {"parcels": parcels}

@@ -86,7 +86,7 @@ def timeline(app: Application) -> list[Step]:
     """The application's steps in plain words, oldest first (staff notes are not shown, except
     the reason of a rejection)."""
     steps = []
-    for event in app.events.order_by("at", "id"):
+    for event in app.events.exclude(transition="parcel").order_by("at", "id"):  # parcels: panel
         note = app.decision_reason if event.transition == "reject" else ""
         words = str(STEP_WORDS.get(event.transition, event.transition))
         steps.append(Step(at=event.at, words=words, note=note))

@@ -75,3 +75,31 @@ def test_whatsapp_messages_for_parcel_events_in_the_applicants_language(fake_pos
     assert history.transition == "parcel"
     assert history.from_status == history.to_status == "in_delivery"
     assert history.data["receipt_number"] == shipment.receipt_number
+
+
+def test_the_portal_status_page_shows_the_parcel(client, fake_pos, dispatcher, settings):
+    from django.urls import reverse
+
+    settings.DUKCAPIL_PORTAL_STATUS_PANELS = ["dukcapil.delivery.selectors.status_panel"]
+    app = issued_application()
+    shipment = services.create_shipment(application=app, direction="delivery", actor=dispatcher)
+    _event(shipment, "out_for_delivery", 10)
+    opened = client.post(reverse("portal:status_lookup"), {
+        "number": app.tracking_display,
+        "birth_date": app.applicant.birth_date.isoformat(),
+    })  # fmt: skip
+    assert opened.status_code == 302
+    page = client.get(reverse("portal:status", args=[app.tracking_number])).content.decode()
+    assert shipment.receipt_number in page
+    assert "Dokumen Anda sedang diantar kurir hari ini." in page
+    # The parcel's news is in its panel, not repeated as a raw step of the timeline.
+    from dukcapil.portal.selectors import timeline
+
+    assert "parcel" not in [step.words for step in timeline(app)]
+
+
+def test_no_panel_without_parcels(db):
+    from dukcapil.applications.testing import make_application
+    from dukcapil.delivery.selectors import status_panel
+
+    assert status_panel(make_application()) is None

@@ -60,10 +60,10 @@ def test_delivery_round_trip_completes_the_application_with_receiver_and_time(
     assert done.data["receiver_name"] == "Budi Santoso"
     assert done.data["received_at"] == at(14, 5)
     assert done.actor_label == "Pos Indonesia"
-    # The citizen heard of each step on the way (picked up, in transit, out for delivery).
+    # The citizen heard of the steps that matter (hub scans only show on the status page).
     parcel_news = Notification.objects.filter(application=app, template__startswith="parcel_")
     assert sorted(parcel_news.values_list("template", flat=True)) == [
-        "parcel_in_transit", "parcel_out_for_delivery", "parcel_picked_up"]  # fmt: skip
+        "parcel_out_for_delivery", "parcel_picked_up"]  # fmt: skip
     assert all(n.recipient == app.applicant_phone for n in parcel_news)
 
 
