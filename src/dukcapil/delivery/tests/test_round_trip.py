@@ -129,6 +129,12 @@ def test_return_then_pickup_at_the_kecamatan(client, fake_pos, dispatcher, kecam
     assert app.status == Status.READY_FOR_PICKUP
     ready = app.events.get(transition="ready_for_pickup")
     assert resi in ready.note and ready.actor_kind == "system"
+    # The citizen is told where to collect the documents (the workflow's outbox message).
+    told = Notification.objects.get(application=app, template="status_ready_for_pickup")
+    assert "kantor kecamatan" in told.body and told.recipient == app.applicant_phone
+    assert (
+        Notification.objects.filter(application=app, template="parcel_failed_attempt").count() == 2
+    )
 
     services.record_collection(
         application=app, actor=Actor.staff(kecamatan_operator), receiver_name="Budi Santoso"

@@ -18,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=settings.POS_FAKE_PORT)
         parser.add_argument(
+            "--callback-url",
+            default=settings.POS_CALLBACK_URL,
+            help="where webhooks go unless a booking names its own (default: POS_CALLBACK_URL)",
+        )
+        parser.add_argument(
             "--autopilot",
             type=float,
             default=0,
@@ -30,7 +35,7 @@ class Command(BaseCommand):
             port=options["port"],
             token=settings.POS_API_TOKEN,
             secret=settings.POS_WEBHOOK_SECRET,
-            callback_url=settings.POS_CALLBACK_URL,
+            callback_url=options["callback_url"],
         ).start()
         if options["autopilot"]:
             fake.autopilot(options["autopilot"])
