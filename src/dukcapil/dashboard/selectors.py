@@ -7,10 +7,13 @@ the whole province some ten thousand small rows, whatever the length of the hist
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -185,16 +188,18 @@ def stages_by(scope: Scope, period: Period, *dimensions: str) -> dict[tuple, dic
     )
     for row in rows:
         histograms[tuple(row[d] for d in dimensions)][row["stage"]][row["bucket"]] += row["total"]
+    return {key: _quantiles(per_stage) for key, per_stage in histograms.items()}
+
+
+def _quantiles(per_stage: dict[str, list[int]]) -> dict[str, dict]:
     return {
-        key: {
-            stage: {
-                "count": sum(counts),
-                "median": Hours(quantile_bucket(counts, 0.5), sum(counts)),
-                "p90": Hours(quantile_bucket(counts, 0.9), sum(counts)),
-            }
-            for stage, counts in per_stage.items()
+        stage: {
+            "count": sum(counts),
+            "median": Hours(quantile_bucket(counts, 0.5), sum(counts)),
+            "p90": Hours(quantile_bucket(counts, 0.9), sum(counts)),
+            "histogram": counts,
         }
-        for key, per_stage in histograms.items()
+        for stage, counts in per_stage.items()
     }
 
 
@@ -212,36 +217,50 @@ def revisions_by(scope: Scope, period: Period) -> dict[tuple[str, str], int]:
 # Names
 
 
-def regency_names() -> dict[str, str]:
-    from django.conf import settings
+# Names change with a migration (regions) or an administrator's edit (services): regions are read
+# once per process, service names at most once a minute.
 
+
+@lru_cache(maxsize=4)
+def _regencies(province: str) -> dict[str, str]:
     from dukcapil.regions.models import Regency
 
-    return dict(
-        Regency.objects.filter(province=settings.DUKCAPIL_PROVINCE_CODE).values_list("code", "name")
-    )
+    return dict(Regency.objects.filter(province=province).values_list("code", "name"))
+
+
+@lru_cache(maxsize=4)
+def _kecamatan(province: str) -> dict[str, tuple[str, str]]:
+    from dukcapil.regions.models import Kecamatan
+
+    rows = Kecamatan.objects.filter(regency__province=province).order_by("code")
+    return {c: (r, n) for c, r, n in rows.values_list("code", "regency", "name")}
+
+
+def regency_names() -> dict[str, str]:
+    return dict(_regencies(settings.DUKCAPIL_PROVINCE_CODE))
 
 
 def kecamatan_names(scope: Scope) -> dict[str, tuple[str, str]]:
     """kecamatan code → (regency code, name), in code order."""
-    from django.conf import settings
-
-    from dukcapil.regions.models import Kecamatan
-
-    rows = Kecamatan.objects.filter(regency__province=settings.DUKCAPIL_PROVINCE_CODE)
+    rows = _kecamatan(settings.DUKCAPIL_PROVINCE_CODE)
     if scope.regency:
-        rows = rows.filter(regency=scope.regency)
-    return {c: (r, n) for c, r, n in rows.order_by("code").values_list("code", "regency", "name")}
+        return {c: v for c, v in rows.items() if v[0] == scope.regency}
+    return dict(rows)
 
 
-def service_names() -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _service_names(english: bool, minute: int) -> dict[str, str]:
     from dukcapil.catalog.models import Service
 
-    english = (get_language() or "id").startswith("en")
     rows = Service.objects.values_list(
         "code", "current_version__name_en" if english else "current_version__name_id"
     )
     return {code: name or code for code, name in rows}
+
+
+def service_names() -> dict[str, str]:
+    english = (get_language() or "id").startswith("en")
+    return dict(_service_names(english, int(time.monotonic() // 60)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +336,7 @@ def dashboard(scope: Scope, period: Period, today: dt.date | None = None) -> Fig
         open_by_service=_regroup_open(open_kinds, 0),
         open_by_channel=_regroup_open(open_kinds, 1),
         stages_by_regency=stages,
-        stages_total=_merge_stages(scope, period, stages),
+        stages_total=_merge_stages(stages),
         revisions=revisions_by(scope, period),
     )
 
@@ -344,10 +363,12 @@ def _regroup_open(rows: dict[tuple, dict], index: int) -> dict[tuple, dict]:
     return dict(result)
 
 
-def _merge_stages(scope: Scope, period: Period, per_regency: dict) -> dict[str, dict]:
-    """Province- (or regency-) wide quantiles: from the histogram summed over regencies."""
-    if len(per_regency) == 1:
-        return next(iter(per_regency.values()))
-    merged = stages_by(scope, period)
-    return merged.get((), {s: {"count": 0, "median": Hours(None), "p90": Hours(None)}
-                           for s in STAGE_NAMES})  # fmt: skip
+def _merge_stages(per_regency: dict) -> dict[str, dict]:
+    """Province- (or regency-) wide quantiles: from the histograms summed over regencies."""
+    merged = {s: [0] * (len(BUCKET_HOURS) + 1) for s in STAGE_NAMES}
+    for per_stage in per_regency.values():
+        for stage, figures in per_stage.items():
+            merged[stage] = [
+                a + b for a, b in zip(merged[stage], figures["histogram"], strict=True)
+            ]
+    return _quantiles(merged)

@@ -7,15 +7,17 @@ shown and exported as "<5", and a share or a duration resting on fewer than 5 ca
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape  # the stdlib's: no lazy-string wrapper per cell
 from typing import Any
 
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dukcapil.applications.models import Channel, Status
 from dukcapil.dashboard.rollups import OPEN_STATES, STAGE_NAMES
@@ -313,13 +315,20 @@ def deliveries(f: Figures) -> Table:
     return Table("pengiriman", _("Pengiriman"), columns, rows)
 
 
-def revisions(f: Figures) -> Table:
+@lru_cache(maxsize=8)
+def requirement_labels(language: str, minute: int) -> dict[tuple[str, str], str]:
+    """(service, requirement code) → label, read at most once a minute per language."""
     from dukcapil.catalog.models import Service, requirement_label
 
     labels = {}
     for code, requirements in Service.objects.values_list("code", "current_version__requirements"):
         for requirement in requirements or []:
             labels[(code, requirement["code"])] = requirement_label(requirement)
+    return labels
+
+
+def revisions(f: Figures) -> Table:
+    labels = requirement_labels((get_language() or "id")[:2], int(time.monotonic() // 60))
     rows = []
     for (service, requirement), n in sorted(f.revisions.items(), key=lambda kv: -kv[1]):
         flows = f.by_service.get((service,)) or dict.fromkeys(f.totals, 0)

@@ -87,7 +87,9 @@ def _page(request: HttpRequest, code: str | None) -> HttpResponse:
         period=period,
         figures=figures,
         summary=_summary(figures, cells),
-        tables=[_rendered(t, cells) for t in built],
+        # The province page leaves the 155-row kecamatan table to the grid, the regency pages
+        # and the exports.
+        tables=[_rendered(t, cells) for t in built if scope.regency or t.slug != "kecamatan"],
         export_query="&".join(f"{k}={v}" for k, v in query.items()),
         charts=_charts(figures, built, protect),
         grid=_grid(figures, names, cells),
