@@ -152,6 +152,24 @@ def kk_content(family: Family) -> dict | None:
     }  # fmt: skip
 
 
+def refreshed_kk_content(content: dict, subject_key: str) -> dict:
+    """The content of a KK draft as the registry has the family now (another change of the same
+    family may have been signed since the draft was made): a KK always shows the family as it
+    is on the day it is issued."""
+    family = (
+        Family.objects.select_related("desa__kecamatan__regency__province")
+        .filter(kk_index=subject_key.removeprefix("kk:"))
+        .first()
+    )
+    if family is None:
+        return content
+    with translation.override("id"):
+        current = kk_content(family)
+    if current is None:
+        return content
+    return {"type": content["type"], "office": content["office"], **current}
+
+
 def _birth_order(child: Resident) -> int:
     if child.family_id is None:
         return 1

@@ -34,6 +34,7 @@ from dukcapil.documents.models import (
     ApplicationDocument,
     DocumentEvent,
     DocumentStatus,
+    DocumentType,
     IssuedDocument,
 )
 from dukcapil.documents.numbering import assign_number
@@ -128,6 +129,13 @@ def _sign_document(document: IssuedDocument, *, actor: Actor, now) -> None:  # n
     )
     name = signer_name(actor.user)
     content = document_content(document)
+    if document.document_type == DocumentType.KK:
+        fresh = contents.refreshed_kk_content(content, document.subject_key)
+        if fresh != content:
+            content = fresh
+            document.content = contents.canonical(fresh)
+            document.content_hash = contents.content_hash(fresh)
+            record_event(document, "refreshed", actor=actor)
     issue = Issue(
         number=document.number,
         issued_on=contents.long_date(today),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -14,10 +18,23 @@ from pyhanko_certvalidator import ValidationContext
 
 from dukcapil.documents.keystore import get_key_store
 
+T = TypeVar("T")
 FIELD_NAME = "TTE"
 # Room for the CMS signature (certificate chain, RSA signature): fixed instead of pyHanko's
 # estimate, which signs every document twice.
 SIGNATURE_BYTES = 12_288
+
+
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """pyHanko's synchronous calls start their own event loop (``asyncio.run``), which fails in
+    a thread that already runs one (an ASGI server, a test driving a browser): there, the work
+    runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def sign_pdf(pdf: bytes, *, office_code: str, signer_name: str, location: str) -> bytes:
@@ -33,9 +50,10 @@ def sign_pdf(pdf: bytes, *, office_code: str, signer_name: str, location: str) -
         name=signer_name or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    pdf_signer = signers.PdfSigner(meta, signer=signer)
     with store.signing_lock():
-        out = signers.PdfSigner(meta, signer=signer).sign_pdf(
-            writer, output=io.BytesIO(), bytes_reserved=SIGNATURE_BYTES
+        out = _outside_event_loop(
+            lambda: pdf_signer.sign_pdf(writer, output=io.BytesIO(), bytes_reserved=SIGNATURE_BYTES)
         )
     return out.getvalue()
 
@@ -69,7 +87,7 @@ def check_pdf(data: bytes, *, office_codes: list[str]) -> PdfCheck:
     sig = signatures[0]
     try:
         context = ValidationContext(trust_roots=store.trust_roots(), allow_fetching=False)
-        status = validate_pdf_signature(sig, context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(sig, context))
     except Exception:  # noqa: BLE001 - a damaged signature or content is "altered"
         return PdfCheck(readable=True, signed=True)
     valid = bool(status.intact and status.valid and status.trusted)

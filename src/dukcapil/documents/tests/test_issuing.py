@@ -66,3 +66,28 @@ def _holder(document: IssuedDocument) -> tuple[str, str]:
         or content["members"][0]
     )
     return person["name"], person["nik"]
+
+
+def test_a_kk_draft_signed_after_a_newer_change_of_the_family_shows_the_family_as_it_is_now(
+    signing_official,
+):
+    from dukcapil.applications.actors import Actor
+    from dukcapil.applications.testing import make_household
+    from dukcapil.documents.services import sign_application
+
+    household = make_household()
+    head = household["head"]
+    older = approved_application(
+        "KK_UBAH", household=household,
+        form_data={"perubahan": {"nik": head.nik, "changes": {"occupation": "Pedagang"}}},
+    )  # fmt: skip
+    newer = approved_application(
+        "KK_UBAH", household=household,
+        form_data={"perubahan": {"nik": head.nik, "changes": {"occupation": "Petani"}}},
+    )  # fmt: skip
+    official = Actor.staff(signing_official)
+    sign_application(application=newer, actor=official)
+    sign_application(application=older, actor=official)  # signed last, drafted first
+    kk = IssuedDocument.objects.get(application=older, document_type="kk")
+    assert json.loads(kk.content)["members"][0]["occupation"] == "Petani"
+    assert "PETANI" in pdf_text(_pdf(kk))
