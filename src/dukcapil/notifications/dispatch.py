@@ -204,6 +204,13 @@ def _book(outcomes: list[_Outcome], *, now: dt.datetime) -> dict[str, int]:
             from dukcapil.notifications.tasks import dispatch_notifications
 
             dispatch_notifications.using(run_after=retry_at).enqueue()
+        issued = [o.notification.pk for o in outcomes if o.error is None and o.via == "text"
+                  and o.notification.template == "status_issued"]  # fmt: skip
+        if issued:
+            from dukcapil.notifications.tasks import send_issued_documents
+
+            for pk in issued:
+                send_issued_documents.enqueue(pk)
         if counts.get("fallback"):
             from dukcapil.notifications.tasks import dispatch_notifications
 
@@ -304,3 +311,31 @@ def on_status(*, update: StatusUpdate, message: OutboundMessage | None) -> None:
     else:
         n.state = Notification.State.FAILED
     n.save(update_fields=["state", "via", "next_attempt_at", "wamid", "last_error_code"])
+
+
+def send_issued_documents(*, notification_id: int, client: CloudApiClient | None = None) -> int:
+    """Inside the window, the signed PDFs follow the "issued" message as document messages (the
+    same bytes as the portal's download); outside it the template alone says they are ready.
+    Sent once per notification; the number sent."""
+    from dukcapil.documents.selectors import document_files
+
+    n = Notification.objects.select_related("application").filter(pk=notification_id).first()
+    if n is None or OutboundMessage.objects.filter(notification=n, kind="document").exists():
+        return 0
+    client = client or CloudApiClient()
+    sent = 0
+    for file in document_files(n.application):
+        try:
+            wamid = client.send_document(n.recipient, file.content, filename=file.filename,
+                                         caption=file.caption,
+                                         callback=f"document:{n.pk}")  # fmt: skip
+        except GraphError as exc:
+            logger.warning("document of notification %s not sent: %s", n.pk, exc)
+            continue
+        OutboundMessage.objects.create(
+            notification=n, to=n.recipient, kind="document", wamid=wamid, status="accepted",
+            payload={"type": "document", "document": {"filename": file.filename}},
+            text=f"[{file.filename}]",
+        )  # fmt: skip
+        sent += 1
+    return sent

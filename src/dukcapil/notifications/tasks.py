@@ -15,3 +15,11 @@ def dispatch_notifications() -> int:
     if total >= 500:
         dispatch_notifications.enqueue()
     return total
+
+
+@task()
+def send_issued_documents(notification_id: int) -> int:
+    """The issued PDFs as WhatsApp documents, after the "issued" message."""
+    from dukcapil.notifications.dispatch import send_issued_documents as send
+
+    return send(notification_id=notification_id)

@@ -197,3 +197,24 @@ def test_the_dispatcher_sends_a_batch_concurrently_none_lost_none_twice(fake_gra
     sent = fake_messages(fake_graph.url)
     callbacks = [m["payload"]["biz_opaque_callback_data"] for m in sent]
     assert len(callbacks) == len(set(callbacks)) == 30
+
+
+def test_inside_the_window_the_issued_pdf_follows_as_a_document(fake_graph, monkeypatch):
+    from dukcapil.documents import selectors
+    from dukcapil.documents.selectors import DocumentFile
+
+    pdf = b"%PDF-1.7 signed akta"
+    monkeypatch.setattr(selectors, "document_files",
+                        lambda application: [DocumentFile("kk-1.pdf", pdf, "KK 1")])  # fmt: skip
+    open_window()
+    app = make_application()
+    Notification.objects.filter(application=app).update(template="status_issued")
+    assert dispatch.dispatch_pending() == {"sent": 1}
+    run_tasks()
+    sent = fake_messages(fake_graph.url)
+    assert [m["payload"]["type"] for m in sent] == ["text", "document"]
+    document = sent[1]["payload"]["document"]
+    assert (document["filename"], document["caption"]) == ("kk-1.pdf", "KK 1")
+    assert fake_graph.media[document["id"]][0] == pdf
+    n = Notification.objects.get()
+    assert dispatch.send_issued_documents(notification_id=n.pk) == 0  # once

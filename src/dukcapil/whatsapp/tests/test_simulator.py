@@ -20,7 +20,7 @@ def wait_for(page, predicate, timeout=15.0):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_simulator_plays_the_citizen_end_to_end(browser_page, live_server, settings):
     fake = FakeGraph(token="sim-token", webhook_url=f"{live_server.url}/webhooks/whatsapp",
                      app_secret=settings.WHATSAPP_APP_SECRET).start()  # fmt: skip
