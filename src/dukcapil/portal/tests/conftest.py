@@ -24,3 +24,31 @@ def citizen(client, household):
     response = client.post(reverse("portal:identity"), identity_answers(household["head"]))
     assert response.status_code == 302, response.content.decode()[:2000]
     return client
+
+
+@pytest.fixture
+def events_cleared_at_teardown():
+    """For transactional tests (browser journeys with ``serialized_rollback``) on SQLite.
+
+    Their flush deletes row by row and so meets the trigger that keeps the event history
+    append-only: before it, the event table is emptied with the trigger lifted for a moment and
+    the trigger put back (PostgreSQL flushes with TRUNCATE, which row triggers do not see).
+
+    And the reference data (regions, catalogue) the flush removes must come back for the next
+    test: when the session's database was set up without a serialized copy of it (it happens when
+    other tests ran first), the copy is taken here, while the data is still intact.
+    """
+    import importlib
+
+    from django.db import connection
+
+    if not getattr(connection, "_test_serialized_contents", None):
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("dukcapil.applications.migrations.0003_events_append_only")
+    with connection.constraint_checks_disabled(), connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS applications_event_no_delete")
+        cursor.execute("DELETE FROM applications_applicationevent")
+        cursor.execute(migration.SQLITE_UP[1])
