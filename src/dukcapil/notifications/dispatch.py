@@ -339,3 +339,15 @@ def send_issued_documents(*, notification_id: int, client: CloudApiClient | None
         )  # fmt: skip
         sent += 1
     return sent
+
+
+def periodic() -> dict[str, int]:
+    """For ``dukcapil scheduler``: book or free sends cut off by a killed worker, then enqueue a
+    dispatch round for whatever is pending (a lost job leaves nothing behind for long)."""
+    from dukcapil.notifications.tasks import dispatch_notifications
+
+    result = recover_interrupted()
+    if Notification.objects.filter(state=Notification.State.PENDING).exists():
+        dispatch_notifications.enqueue()
+        result["dispatch_enqueued"] = 1
+    return result

@@ -203,3 +203,28 @@ def close_handover(*, conversation: Conversation, user: Any) -> None:
             body = _("Petugas telah selesai membantu Anda. Ketik *menu* untuk layanan otomatis.")
         outbox.queue_message(conversation=conv, payload=messages.text(conv.wa_id, body),
                              sent_by=user)  # fmt: skip
+
+
+def requeue_stalled(*, older_than: dt.timedelta = dt.timedelta(minutes=5)) -> dict[str, int]:
+    """A periodic job: deliveries and replies whose job was lost (a worker killed while running
+    it) are enqueued again. Processing is idempotent (message ids, (message id, status)), and a
+    reply still queued has not been accepted by the Graph API."""
+    from dukcapil.whatsapp.tasks import process_delivery, send_queued
+
+    before = timezone.now() - older_than
+    deliveries = list(
+        WebhookDelivery.objects.filter(
+            processed_at__isnull=True, received_at__lt=before
+        ).values_list("pk", flat=True)[:1000]
+    )
+    conversations = set(
+        OutboundMessage.objects.filter(status="queued", created_at__lt=before)
+        .exclude(conversation=None)
+        .values_list("conversation_id", flat=True)[:1000]
+    )
+    with transaction.atomic():
+        for pk in deliveries:
+            process_delivery.enqueue(pk)
+        for pk in conversations:
+            send_queued.enqueue(pk)
+    return {"deliveries": len(deliveries), "conversations": len(conversations)}

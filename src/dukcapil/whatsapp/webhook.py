@@ -12,6 +12,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from dukcapil.whatsapp.models import WebhookDelivery
 
 SIGNATURE_HEADER = "HTTP_X_HUB_SIGNATURE_256"
+MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -42,7 +44,9 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     header = request.META.get(SIGNATURE_HEADER, "")
     if not header:
         return HttpResponse("missing signature", status=401, content_type="text/plain")
-    body = request.body  # the raw bytes, before any parsing: the signature covers exactly these
+    body = _raw_body(request)  # before any parsing: the signature covers exactly these bytes
+    if body is None:
+        return HttpResponse("too large", status=413, content_type="text/plain")
     if not signature_is_valid(body, header, settings.WHATSAPP_APP_SECRET):
         return HttpResponse("bad signature", status=403, content_type="text/plain")
     from dukcapil.whatsapp.tasks import process_delivery
@@ -51,6 +55,22 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
         delivery = WebhookDelivery.objects.create(body=body)
         process_delivery.enqueue(delivery.pk)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _raw_body(request: HttpRequest) -> bytes | None:
+    """The raw body, up to :data:`MAX_BODY_BYTES`. Meta batches up to 1,000 updates in one POST,
+    more than Django's default limit for request bodies; a refused batch would be retried by
+    Meta for days."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length > MAX_BODY_BYTES:
+        return None
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return request.read(MAX_BODY_BYTES)
 
 
 def _handshake(request: HttpRequest) -> HttpResponse:

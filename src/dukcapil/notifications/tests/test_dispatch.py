@@ -163,6 +163,7 @@ def test_killed_after_send_without_a_status_is_resent_after_the_grace_time(fake_
     monkeypatch.undo()
     assert dispatch.dispatch_pending() == {}  # within the grace time: wait for a status
     Notification.objects.update(send_started_at=timezone.now() - dt.timedelta(minutes=2))
+    assert dispatch.periodic() == {"confirmed": 0, "resent": 1, "dispatch_enqueued": 1}
     assert dispatch.dispatch_pending() == {"sent": 1}
     n = Notification.objects.get()
     assert n.state == "sent" and n.attempts == 2

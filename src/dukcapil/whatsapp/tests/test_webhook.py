@@ -163,3 +163,30 @@ def test_batches_unknown_types_and_unknown_fields_pass(client, handled):
     deliveries = list(WebhookDelivery.objects.order_by("id"))
     assert [d.error for d in deliveries[:2]] == ["", ""]
     assert deliveries[2].error.startswith("not JSON")
+
+
+def test_a_big_batch_beyond_djangos_body_limit_is_taken(client, settings, handled):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = webhook_body([text_message(f"pesan {i}", wamid=f"wamid.big-{i}") for i in range(50)])
+    assert len(body) > 1000
+    assert post_signed(client, body).status_code == 200
+    run_tasks()
+    assert len(handled) == 50
+
+
+def test_lost_jobs_are_enqueued_again(client, handled):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dukcapil.whatsapp.services import requeue_stalled
+
+    post_signed(client, webhook_body([text_message("halo", wamid="wamid.lost")]))
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()  # the worker died with the job
+    WebhookDelivery.objects.update(received_at=timezone.now() - dt.timedelta(hours=1))
+    assert requeue_stalled() == {"deliveries": 1, "conversations": 0}
+    run_tasks()
+    assert handled == ["wamid.lost"]
+    assert requeue_stalled() == {"deliveries": 0, "conversations": 0}
