@@ -75,3 +75,10 @@ def test_quantile_bucket_reads_the_nearest_rank():
     assert selectors.quantile_bucket([1, 1, 1, 1], 0.5) == 1
     assert selectors.quantile_bucket([1, 1, 1, 1], 0.9) == 3
     assert selectors.quantile_bucket([10, 0, 0, 1], 0.9) == 0
+
+
+def test_the_daily_table_has_every_day_of_the_period(handmade):
+    f = selectors.dashboard(Scope(), Period.last_days(30))
+    rows = tables.daily(f).rows
+    assert len(rows) == 30
+    assert sum(r["received"] for r in rows) == 6 and rows[-1]["received"] == 6
