@@ -16,7 +16,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from dukcapil.documents.keystore import get_key_store
+from dukcapil.documents.keystore import KeyStoreError, get_key_store
 
 T = TypeVar("T")
 FIELD_NAME = "TTE"
@@ -64,8 +64,9 @@ class PdfCheck:
 
     readable: bool = False
     signed: bool = False
-    signature_valid: bool = False  # the signature matches the signed bytes, the chain is trusted
+    signature_valid: bool = False  # the signature matches the signed bytes
     unchanged: bool = False  # nothing was added or changed after signing
+    trusted: bool = False  # the signer's certificate chains to this deployment's roots
     issued_by_office: str = ""  # regency code whose certificate signed it ("" if none of ours)
 
     @property
@@ -90,13 +91,18 @@ def check_pdf(data: bytes, *, office_codes: list[str]) -> PdfCheck:
         status = _outside_event_loop(lambda: validate_pdf_signature(sig, context))
     except Exception:  # noqa: BLE001 - a damaged signature or content is "altered"
         return PdfCheck(readable=True, signed=True)
-    valid = bool(status.intact and status.valid and status.trusted)
-    unchanged = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    valid = bool(status.intact and status.valid)
+    trusted = valid and bool(status.trusted)
+    unchanged = valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     office = ""
-    if valid:
+    if trusted:
         signer_cert = status.signing_cert
         for code in office_codes:
-            if store.certificate(code).sha256 == signer_cert.sha256:
+            try:
+                certificate = store.certificate(code)
+            except KeyStoreError:  # an office without a key signed nothing
+                continue
+            if certificate.sha256 == signer_cert.sha256:
                 office = code
                 break
     return PdfCheck(
@@ -104,5 +110,6 @@ def check_pdf(data: bytes, *, office_codes: list[str]) -> PdfCheck:
         signed=True,
         signature_valid=valid,
         unchanged=unchanged,
+        trusted=trusted,
         issued_by_office=office,
     )

@@ -18,6 +18,7 @@ from dukcapil.applications.actors import Actor
 from dukcapil.documents import cards, selectors, services, throttle
 from dukcapil.documents.models import CardType, DocumentStatus, IssuedDocument
 from dukcapil.documents.signing import check_pdf
+from dukcapil.regions.models import Regency
 
 # ---------------------------------------------------------------------------------------------
 # Public
@@ -36,10 +37,15 @@ def _check_upload(request: HttpRequest, document: IssuedDocument | None) -> dict
     if upload.size > settings.DOCUMENTS_MAX_UPLOAD_BYTES:
         return {"upload_error": _("Berkas terlalu besar (paling besar 5 MB).")}
     data = upload.read()
-    offices = [document.office_id] if document else list(
-        IssuedDocument.objects.filter(pdf_sha256__gt="").values_list("office_id", flat=True)
-        .distinct()
-    )  # fmt: skip
+    offices = (
+        [document.office_id]
+        if document
+        else list(
+            Regency.objects.filter(province_id=settings.DUKCAPIL_PROVINCE_CODE).values_list(
+                "code", flat=True
+            )
+        )
+    )
     result = check_pdf(data, office_codes=offices)
     return {"check": result, "checked": True}
 

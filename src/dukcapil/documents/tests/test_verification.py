@@ -62,6 +62,7 @@ def test_changing_one_byte_is_reported_as_altered(client, kk):
     page = _upload(client, kk, bytes(data)).content.decode()
     assert "Berkas telah diubah" in page
     assert "Berkas asli" not in page
+    assert "✘ Tanda tangan tidak cocok dengan isi berkas" in page
 
 
 def test_a_kk_signed_again_after_a_change_reports_the_old_one_superseded_with_the_new_date(
@@ -128,3 +129,28 @@ def test_the_page_speaks_english_when_chosen(client, kk):
     page = client.get(reverse("documents:verify", args=[kk.verification_code])).content.decode()
     assert "The document is genuine and valid." in page
     assert "Family card" in page
+
+
+def test_a_pdf_signed_under_another_ca_is_not_genuine(client, kk, tmp_path):
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    from dukcapil.documents.demo_ca import ensure_office_key
+
+    ensure_office_key(tmp_path, "36.73", passphrase=None)  # a look-alike office under a rogue CA
+    rogue = signers.SimpleSigner.load_pkcs12_data(
+        (tmp_path / "office-36.73.p12").read_bytes(), other_certs=[]
+    )
+    from dukcapil.documents.rendering import Issue, render
+    from dukcapil.documents.tests.samples import SAMPLES
+
+    issue = Issue(number=kk.number, issued_on="1 Januari 2026", verification_url="http://x/",
+                  signer_name="Palsu")  # fmt: skip
+    writer = IncrementalPdfFileWriter(io.BytesIO(render(SAMPLES["kk"], issue)))
+    forged = signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="TTE"), rogue)
+    page = _upload(client, kk, forged.getvalue()).content.decode()
+    assert "Berkas telah diubah atau tidak diterbitkan oleh kantor ini." in page
+    assert "✔ Tanda tangan sah" in page  # intact, but …
+    assert "✘ Bukan terbitan kantor ini" in page  # … not under this deployment's CA
