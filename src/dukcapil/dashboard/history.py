@@ -149,7 +149,7 @@ def live(life: Life, submitted: dt.datetime, card: bool, uploads: list[str]) -> 
         if roll < 0.04:
             life.go(t, "reject", "rejected")
             return
-        if roll < 0.17 and uploads:
+        if roll < 0.17 and uploads and _attempt < 2:  # the third review decides
             named = tuple(rng.sample(uploads, 1 if rng.random() < 0.8 else min(2, len(uploads))))
             if not life.go(t, "request_revision", "needs_revision", named):
                 return
@@ -160,7 +160,7 @@ def live(life: Life, submitted: dt.datetime, card: bool, uploads: list[str]) -> 
             if answer < 0.15:
                 life.go(t + life.hours(30) * h, "cancel", "cancelled")
                 return
-            t += life.hours(40) * h
+            t += min(life.hours(40), 13 * 24) * h  # answered before it would expire
             if not life.go(t, "resubmit", "submitted"):
                 return
             continue

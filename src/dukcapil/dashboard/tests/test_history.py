@@ -22,6 +22,15 @@ def test_generated_rollups_equal_a_recount_of_the_generated_events(db):
     assert f.by_channel[("whatsapp",)]["received"] > f.by_channel[("api",)]["received"]
     assert f.open_total["backlog"] > 0 and f.totals["completed"] > 2_000
     assert f.totals["rejected"] > 0 and f.revisions
+    # Nothing waits in the office queue for months: every life reaches a decision.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dukcapil.dashboard.models import OpenCount
+
+    month_ago = timezone.localdate() - dt.timedelta(days=30)
+    assert not OpenCount.objects.filter(status="submitted", since__lt=month_ago).exists()
 
 
 def test_volumes_add_up_and_grow(db):
