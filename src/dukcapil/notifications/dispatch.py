@@ -83,6 +83,7 @@ class _Outcome:
     via: str
     wamid: str = ""
     error: GraphError | None = None
+    payload: dict[str, Any] | None = None
 
 
 def claim(*, limit: int, now: dt.datetime) -> list[Notification]:
@@ -148,8 +149,9 @@ def dispatch_pending(
     to_send = [o for o in outcomes if o.error is None]
 
     def send(outcome: _Outcome) -> _Outcome:
+        outcome.payload = payload_for(outcome.notification, via=outcome.via)
         try:
-            outcome.wamid = client.send(payload_for(outcome.notification, via=outcome.via))
+            outcome.wamid = client.send(outcome.payload)
         except GraphError as exc:
             outcome.error = exc
         return outcome
@@ -179,7 +181,7 @@ def _book(outcomes: list[_Outcome], *, now: dt.datetime) -> dict[str, int]:
                 n.last_error_code, n.last_error = None, ""
                 sent_messages.append(OutboundMessage(
                     notification=n, to=n.recipient, kind=o.via, wamid=o.wamid,
-                    payload=payload_for(n, via=o.via), text=n.body, status="accepted",
+                    payload=o.payload or {}, text=n.body, status="accepted",
                     attempts=n.attempts, status_at=now,
                 ))  # fmt: skip
                 outcome = "sent"

@@ -8,6 +8,7 @@ as an :class:`~dukcapil.whatsapp.models.ApiCall` (status, duration, error code; 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ import httpx
 from django.conf import settings
 
 from dukcapil.whatsapp import messages
+
+# httpx logs every request at INFO: the call log (ApiCall) already records each one.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 # Meta's codes worth trying again later: throttling (4, 80007, 130429, 131056 pair rate), service
 # trouble (1, 2, 131000, 131016, 133004). Everything else is permanent for this message.

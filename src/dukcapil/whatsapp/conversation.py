@@ -140,6 +140,8 @@ def route(turn: Turn) -> None:  # noqa: C901 (one table of what a message can me
         return choose_service(turn, reply[4:])
     if reply.startswith("rev:"):
         return start_revision(turn, reply[4:])
+    if reply.startswith("doc:"):
+        return send_documents(turn, reply[4:])
     if looks_like_tracking_number(turn.text_in):
         return status(turn, tracking_text=turn.text_in)
     if word in GREETINGS:
@@ -556,8 +558,40 @@ def status(turn: Turn, *, tracking_text: str = "") -> None:
         turn.buttons("\n".join(lines) + "\n\n" + _("Ada permohonan yang perlu perbaikan."),
                      [Row(f"rev:{waiting[0].tracking_number}", _("Kirim perbaikan")),
                       Row("menu:help", _("Bantuan"))])  # fmt: skip
+    elif issued := [a for a in apps if a.status in ISSUED_STATES]:
+        turn.buttons("\n".join(lines), [Row(f"doc:{issued[0].tracking_number}",
+                                            _("Kirim dokumen PDF"))])  # fmt: skip
     else:
         turn.text("\n".join(lines))
+
+
+ISSUED_STATES = (Status.ISSUED, Status.PRINTED, Status.IN_DELIVERY, Status.READY_FOR_PICKUP,
+                 Status.COMPLETED)  # fmt: skip
+
+
+def send_documents(turn: Turn, tracking_text: str) -> None:
+    """The signed PDFs of an issued application as document messages (the portal's bytes)."""
+    from dukcapil.documents.selectors import document_files
+    from dukcapil.whatsapp.client import CloudApiClient, GraphError
+
+    if not turn.verified:
+        return require_identity(turn, f"status:{tracking_text}")
+    app = _own(turn, tracking_text)
+    files = document_files(app) if app is not None and app.status in ISSUED_STATES else []
+    if not files:
+        turn.text(_("Belum ada dokumen PDF untuk permohonan itu."))
+        return
+    client = CloudApiClient()
+    for file in files:
+        try:
+            media_id = client.upload_media(file.content, mime_type="application/pdf",
+                                           filename=file.filename)  # fmt: skip
+        except GraphError:
+            turn.text(_("Dokumen belum dapat dikirim. Coba lagi nanti."))
+            return
+        payload = messages.document(turn.to, media_id=media_id, filename=file.filename,
+                                    caption=file.caption)  # fmt: skip
+        turn.replies.append(payload)
 
 
 def revision_waiting(turn: Turn) -> Application | None:

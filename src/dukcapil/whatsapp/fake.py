@@ -129,8 +129,7 @@ class FakeGraph:
         class Handler(_Handler):
             server_fake = fake
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), Handler)
         self._threads: list[threading.Thread] = []
 
     @property
@@ -281,9 +280,17 @@ class FakeGraph:
             self.post_webhook({"statuses": statuses})
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # many clients connect at once (the default of 5 resets them)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_fake: FakeGraph
     protocol_version = "HTTP/1.1"
+    # Headers and body are written separately: without this, Nagle's algorithm and the
+    # client's delayed ACK hold every answer of a kept-alive connection for ~40 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass

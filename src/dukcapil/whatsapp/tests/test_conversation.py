@@ -232,3 +232,22 @@ def test_a_duplicate_delivery_gets_one_answer(phone, client):
     post_signed(client, body)
     run_tasks()
     assert len(fake_messages(phone.fake.url, to=CITIZEN)) == 1
+
+
+def test_the_issued_pdf_is_sent_on_request(phone, monkeypatch):
+    from dukcapil.applications.models import Application as App
+    from dukcapil.documents import selectors
+    from dukcapil.documents.selectors import DocumentFile
+
+    household = make_household()
+    app = make_application(household=household)
+    App.objects.filter(pk=app.pk).update(status=Status.ISSUED)
+    pdf = b"%PDF-1.7 the signed KK"
+    monkeypatch.setattr(selectors, "document_files",
+                        lambda application: [DocumentFile("kk.pdf", pdf, "KK")])  # fmt: skip
+    phone.say("status")
+    replies = identify(phone, household["head"])
+    assert f"doc:{app.tracking_number}" in str(replies)
+    (document,) = phone.tap(f"doc:{app.tracking_number}")
+    assert document["document"]["filename"] == "kk.pdf"
+    assert phone.fake.media[document["document"]["id"]][0] == pdf
