@@ -19,8 +19,9 @@ from dukcapil.accounts.models import Role
 from dukcapil.accounts.selectors import scope_to_jurisdiction
 from dukcapil.applications import selectors as app_selectors
 from dukcapil.applications import services as app_services
+from dukcapil.applications import workflow
 from dukcapil.applications.actors import Actor
-from dukcapil.applications.models import Application, Status
+from dukcapil.applications.models import Application, DeliveryMethod, Status
 from dukcapil.catalog.selectors import active_services
 from dukcapil.desk.handover import hand_over
 from dukcapil.portal import receipt
@@ -186,16 +187,36 @@ def receipt_pdf(request: HttpRequest, tracking_number: str) -> HttpResponse:
     return response
 
 
+ON_THE_WAY = (Status.ISSUED, Status.PRINTED, Status.IN_DELIVERY)
+
+
 @require_GET
 @operator_only
 def pickups(request: HttpRequest) -> HttpResponse:
-    ready = (
-        app_selectors.for_staff(request.user)
-        .filter(status=Status.READY_FOR_PICKUP)
-        .select_related("applicant")
-        .order_by("due_date", "id")
+    """Documents waiting at the office, and those on their way to it for pick-up."""
+    cases = (
+        app_selectors.for_staff(request.user).select_related("applicant").order_by("due_date", "id")
     )
-    return render(request, "desk/operator/pickups.html", {"ready": ready[:100]})
+    ready = cases.filter(status=Status.READY_FOR_PICKUP)
+    coming = cases.filter(status__in=ON_THE_WAY, delivery_method=DeliveryMethod.PICKUP)
+    return render(request, "desk/operator/pickups.html", {
+        "ready": ready[:100], "coming": coming[:100],
+    })  # fmt: skip
+
+
+@require_POST
+@operator_only
+def arrived(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    """The printed document reached the kecamatan office: ready for pick-up (the applicant is
+    told by the workflow's notification)."""
+    app = _case(request, tracking_number)
+    try:
+        workflow.mark_ready_for_pickup(application=app, actor=Actor.staff(request.user),
+                                       note="diterima di kantor kecamatan")  # fmt: skip
+    except (ValidationError, PermissionDenied) as e:
+        errors = e.messages if isinstance(e, ValidationError) else [str(e)]
+        return render(request, "desk/operator/error.html", {"errors": errors}, status=409)
+    return redirect("desk:operator_pickups")
 
 
 @require_http_methods(["GET", "POST"])

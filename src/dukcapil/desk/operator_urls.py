@@ -14,4 +14,5 @@ urlpatterns = [
     path(case + "tanda-terima.pdf", operator.receipt_pdf, name="operator_receipt_pdf"),
     path("operator/ambil/", operator.pickups, name="operator_pickups"),
     path("operator/ambil/<str:tracking_number>/", operator.handover, name="operator_handover"),
+    path("operator/ambil/<str:tracking_number>/tiba/", operator.arrived, name="operator_arrived"),
 ]

@@ -105,17 +105,40 @@ def test_the_console_lists_the_kecamatans_cases_only(operator_client, household)
     assert theirs.tracking_display not in page
 
 
-def _ready_for_pickup(household):
+def _issued(household):
     app = make_application(household=household)
-    verifier = verifier_of()
+    regency = app.office_id
+    verifier = verifier_of(regency)
     workflow.claim(application=app, actor=verifier)
     workflow.approve(application=app, actor=verifier)
-    signer = Actor.staff(make_staff(Role.SIGNING_OFFICIAL))
+    signer = Actor.staff(make_staff(Role.SIGNING_OFFICIAL, regency=regency))
     workflow.issue(application=app, actor=signer)
-    dispatch = Actor.staff(make_staff(Role.DISPATCH_OFFICER))
+    app.refresh_from_db()
+    return app
+
+
+def _ready_for_pickup(household):
+    app = _issued(household)
+    dispatch = Actor.staff(make_staff(Role.DISPATCH_OFFICER, regency=app.office_id))
     workflow.mark_ready_for_pickup(application=app, actor=dispatch)
     app.refresh_from_db()
     return app
+
+
+def test_the_operator_marks_documents_that_reached_the_office_ready(
+    operator_client, kecamatan_operator, household
+):
+    app = _issued(household)
+    assert app.delivery_method == "pickup"
+    listing = operator_client.get(reverse("desk:operator_pickups")).content.decode()
+    assert "Dalam perjalanan ke kantor ini" in listing and app.tracking_display in listing
+    response = operator_client.post(reverse("desk:operator_arrived", args=[app.tracking_number]))
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.status == Status.READY_FOR_PICKUP
+    assert app.events.get(transition="ready_for_pickup").actor == kecamatan_operator
+    again = operator_client.post(reverse("desk:operator_arrived", args=[app.tracking_number]))
+    assert again.status_code == 409
 
 
 def test_hand_over_checks_the_collector_and_records_who_collected(
