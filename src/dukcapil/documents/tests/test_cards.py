@@ -82,3 +82,16 @@ def test_a_kia_application_queues_a_kia_for_the_child_of_the_family(signing_offi
     (job,) = CardPrintJob.objects.filter(application=app)
     assert job.card_type == "kia"
     assert job.resident.relationship == "anak"
+
+
+def test_the_administrator_sets_the_threshold_but_not_the_blanks(client_as, administrator,
+                                                                 dispatch_officer):  # fmt: skip
+    stock = cards.receive_blanks(office_id="36.73", card_type="ktp", quantity=50,
+                                 actor=Actor.staff(dispatch_officer))  # fmt: skip
+    client = client_as(administrator)
+    url = reverse("admin:documents_cardstock_change", args=[stock.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"low_threshold": "60", "blanks": "9999"})
+    stock.refresh_from_db()
+    assert (stock.low_threshold, stock.blanks) == (60, 50)
+    assert client.get(reverse("admin:documents_issueddocument_changelist")).status_code == 200

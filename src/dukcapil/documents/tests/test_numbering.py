@@ -69,3 +69,42 @@ def test_concurrent_signers_never_get_the_same_number():
     assert len(numbers) == len(set(numbers)) == threads * per_thread
     serials = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     assert serials == list(range(1, threads * per_thread + 1))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_officials_signing_the_same_application_at_once_issue_it_once(signing_official):
+    from django.core.exceptions import ValidationError
+
+    from dukcapil.accounts.models import Role
+    from dukcapil.accounts.testing import make_staff
+    from dukcapil.applications.actors import Actor
+    from dukcapil.documents.models import DocumentEvent, IssuedDocument
+    from dukcapil.documents.services import sign_application
+    from dukcapil.documents.testing import approved_application
+
+    app = approved_application("AKTA_LAHIR")
+    officials = [signing_official, make_staff(Role.SIGNING_OFFICIAL, regency="36.73")]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def sign(user) -> None:  # noqa: ANN001
+        try:
+            barrier.wait()
+            sign_application(application=app, actor=Actor.staff(user))
+            outcomes.append("issued")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=sign, args=(u,)) for u in officials]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    assert sorted(outcomes) == ["issued", "refused"]
+    documents = IssuedDocument.objects.filter(application=app)
+    assert len({d.number for d in documents}) == documents.count() == 3
+    assert DocumentEvent.objects.filter(action="signed").count() == 3
+    assert app.events.filter(transition="issue").count() == 1
