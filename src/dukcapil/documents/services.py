@@ -185,17 +185,25 @@ class BatchResult:
 
 
 def sign_application(*, application: Application, actor: Actor) -> Application:
-    """Sign the drafts of one approved application and issue it, in one transaction."""
-    with transaction.atomic():
-        now = timezone.now()
-        drafts = (
-            IssuedDocument.objects.select_for_update()
-            .filter(application=application, status=DocumentStatus.AWAITING_SIGNATURE)
-            .order_by("pk")
-        )
-        for document in drafts:
-            _sign_document(document, actor=actor, now=now)
-        return workflow.issue(application=application, actor=actor)
+    """Sign the drafts of one approved application and issue it, in one transaction. The files
+    are written before the commit; if the transaction fails they are removed again."""
+    written: list[IssuedDocument] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            drafts = (
+                IssuedDocument.objects.select_for_update()
+                .filter(application=application, status=DocumentStatus.AWAITING_SIGNATURE)
+                .order_by("pk")
+            )
+            for document in drafts:
+                _sign_document(document, actor=actor, now=now)
+                written.append(document)
+            return workflow.issue(application=application, actor=actor)
+    except BaseException:
+        for document in written:
+            document.pdf.delete(save=False)
+        raise
 
 
 def sign_batch(*, applications: Iterable[Application], actor: Actor, otp_token: str) -> BatchResult:

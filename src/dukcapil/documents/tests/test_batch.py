@@ -81,3 +81,27 @@ def test_other_roles_and_other_regencies_cannot_sign(client_as, verifier, signin
     assert app.tracking_display not in page
     draft = IssuedDocument.objects.filter(application=app).first()
     assert client_as(other).get(reverse("documents:preview", args=[draft.pk])).status_code == 404
+
+
+def test_a_signing_that_fails_leaves_no_number_and_no_file(signing_official, monkeypatch):
+    import os
+
+    from django.core.files.storage import default_storage
+
+    from dukcapil.applications import workflow
+    from dukcapil.applications.actors import Actor
+    from dukcapil.documents.services import sign_application
+
+    app = approved_application("AKTA_LAHIR")
+
+    def broken_issue(**kw):
+        raise RuntimeError("registry down")
+
+    monkeypatch.setattr(workflow, "issue", broken_issue)
+    with pytest.raises(RuntimeError):
+        sign_application(application=app, actor=Actor.staff(signing_official))
+    drafts = IssuedDocument.objects.filter(application=app)
+    assert drafts.count() == 3 and not drafts.exclude(number=None).exists()
+    root = default_storage.path("documents")
+    stored = [f for _dir, _subdirs, files in os.walk(root) for f in files]
+    assert not any(f.startswith(d.verification_code) for d in drafts for f in stored)
