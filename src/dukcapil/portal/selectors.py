@@ -146,6 +146,25 @@ def revision_items(app: Application) -> list[RevisionItem]:
     return items
 
 
+def own_applications(resident_id: int) -> list[Application]:
+    """The signed-in citizen's latest applications (drafts to continue, cases to follow)."""
+    return list(
+        Application.objects.filter(applicant_id=resident_id)
+        .select_related("service_version")
+        .order_by("-created_at")[:10]
+    )
+
+
+def labelled_attachments(app: Application) -> list[tuple[Any, str]]:
+    """The current files of an application with the label of their requirement."""
+    files = app.attachments.filter(superseded=False).order_by("requirement_code")
+    return [
+        (f, requirement_label(app.service_version.requirement(f.requirement_code) or
+                              {"code": f.requirement_code}))
+        for f in files
+    ]  # fmt: skip
+
+
 # Functions ``f(application) -> (template_name, context) | None`` that other apps provide for the
 # status page (issued documents, parcel events). A missing module or template adds nothing.
 STATUS_PANELS: list[str] = []

@@ -45,8 +45,10 @@ def status_url(request: HttpRequest, app: Application) -> str:
 @gzip_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    resident_id = session.resident_id(request)
     return render(request, "portal/home.html", {
-        "services": selectors.service_cards(), "signed_in": session.resident_id(request),
+        "services": selectors.service_cards(), "signed_in": resident_id,
+        "own": selectors.own_applications(resident_id) if resident_id else [],
     })  # fmt: skip
 
 
@@ -230,7 +232,7 @@ def _status_context(request: HttpRequest, app: Application, **extra: object) -> 
         "next_step": selectors.next_step(app),
         "can_cancel": app.status in CANCELLABLE,
         "revision_items": items,
-        "attachments": app.attachments.filter(superseded=False).order_by("requirement_code"),
+        "attachments": selectors.labelled_attachments(app),
         "extra_panels": selectors.extra_panels(app),
     }
     if items:

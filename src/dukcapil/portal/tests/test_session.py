@@ -55,3 +55,11 @@ def test_the_next_address_after_the_check_stays_on_this_site(client, household):
     answers = {**identity_answers(household["head"]), "next": "https://evil.example/"}
     response = client.post(reverse("portal:identity"), answers)
     assert response["Location"] == reverse("portal:home")
+
+
+def test_a_signed_in_citizen_finds_their_drafts_on_the_home_page(citizen, household):
+    draft = make_application("KK_HILANG", household=household, submit=False)
+    page = citizen.get("/").content.decode()
+    assert "Permohonan Anda" in page
+    assert reverse("portal:draft", args=[draft.tracking_number]) in page
+    assert citizen.get(reverse("portal:draft", args=[draft.tracking_number])).status_code == 200
