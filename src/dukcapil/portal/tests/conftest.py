@@ -34,15 +34,26 @@ def events_cleared_at_teardown():
     append-only: before it, the event table is emptied with the trigger lifted for a moment and
     the trigger put back (PostgreSQL flushes with TRUNCATE, which row triggers do not see).
 
-    And the reference data (regions, catalogue) the flush removes must come back for the next
-    test: when the session's database was set up without a serialized copy of it (it happens when
-    other tests ran first), the copy is taken here, while the data is still intact.
+    And the reference data (regions, catalogue) that a flush removes must come back for the next
+    test. ``serialized_rollback`` restores it from the copy taken when the database was set up,
+    but that copy sits on the connection object of the context that set it up, and test code that
+    runs after Playwright started gets another connection object, without it. Then the reference
+    data is loaded again here if an earlier flush removed it, and the copy is taken from it.
     """
     import importlib
 
+    from django.apps import apps
     from django.db import connection
 
+    from dukcapil.regions.models import Desa
+
     if not getattr(connection, "_test_serialized_contents", None):
+        if not Desa.objects.exists():
+            from dukcapil.regions.loading import load_regions
+
+            catalogue = importlib.import_module("dukcapil.catalog.migrations.0002_load_catalogue")
+            load_regions(apps, None)
+            catalogue.load(apps, None)
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     yield
     if connection.vendor != "sqlite":
