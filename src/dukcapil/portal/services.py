@@ -168,25 +168,32 @@ class StatusLocked(ValidationError):
         )
 
 
-def _ip_key(ip: str) -> str:
-    return blind_index(ip or "-", purpose="portal-status-ip")
+def _keys(ip: str, tracking_text: str) -> list[tuple[str, str]]:
+    """Wrong lookups are counted per address and per tracking number (so that guessing the
+    birth date of one known number from many addresses is throttled too)."""
+    number = "".join(c for c in tracking_text.upper() if c.isalnum())
+    return [
+        (IdentityCheckFailure.Scope.IP, blind_index(ip or "-", purpose="portal-status-ip")),
+        # Stored under the NIK scope: the limit per thing a guesser targets.
+        (IdentityCheckFailure.Scope.NIK, blind_index(number, purpose="portal-status-number")),
+    ]
 
 
 def open_status(*, tracking_text: str, birth_date: dt.date | None, ip: str) -> Application:
     """The application whose tracking number this is, if ``birth_date`` is its applicant's.
-    A wrong number and a wrong date get the same refusal; past the per-address limit of wrong
-    answers within the window, every lookup from that address is refused for a while."""
-    window = identity.window()
-    key = _ip_key(ip)
-    recent = IdentityCheckFailure.objects.filter(
-        scope=IdentityCheckFailure.Scope.IP, key=key, at__gt=timezone.now() - window
-    ).count()
-    if recent >= identity.limit(IdentityCheckFailure.Scope.IP):
-        raise StatusLocked()
+    A wrong number and a wrong date get the same refusal; past the limit of wrong answers per
+    address or per tracking number within the window, lookups are refused for a while."""
+    since = timezone.now() - identity.window()
+    keys = _keys(ip, tracking_text)
+    for scope, key in keys:
+        recent = IdentityCheckFailure.objects.filter(scope=scope, key=key, at__gt=since).count()
+        if recent >= identity.limit(scope):
+            raise StatusLocked()
     app = get_by_tracking_number(tracking_text) if birth_date else None
     if app is None or app.applicant is None or app.applicant.birth_date != birth_date:
-        IdentityCheckFailure.objects.create(
-            scope=IdentityCheckFailure.Scope.IP, key=key, at=timezone.now()
+        now = timezone.now()
+        IdentityCheckFailure.objects.bulk_create(
+            IdentityCheckFailure(scope=scope, key=key, at=now) for scope, key in keys
         )
         raise StatusNotFound()
     return app

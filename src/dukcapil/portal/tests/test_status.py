@@ -61,6 +61,22 @@ def test_status_lookups_are_limited_per_address(client, application, settings):
     assert "Terlalu banyak percobaan" in locked.content.decode()
 
 
+def test_guessing_the_birth_date_of_one_number_from_many_addresses_is_throttled(
+    application, settings
+):
+    settings.DUKCAPIL_IDENTITY_MAX_FAILURES_PER_NIK = 5
+    answers = []
+    for day in range(1, 21):
+        response = Client(REMOTE_ADDR=f"10.9.0.{day}").post(
+            reverse("portal:status_lookup"),
+            {"number": application.tracking_display, "birth_date": f"1999-01-{day:02d}"},
+        )
+        answers.append(response.status_code)
+    assert answers == [400] * 5 + [429] * 15
+    # Even the right birth date waits now: the lock does not tell a guesser they found it.
+    assert open_status(Client(REMOTE_ADDR="10.9.1.1"), application).status_code == 429
+
+
 def test_the_status_page_is_not_found_without_the_lookup(client, application):
     assert (
         client.get(reverse("portal:status", args=[application.tracking_number])).status_code == 404
