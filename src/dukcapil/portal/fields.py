@@ -15,7 +15,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dukcapil.catalog.models import RequirementKind, requirement_label
-from dukcapil.registry.choices import Education, MaritalStatus, Relationship, Religion, Sex
+from dukcapil.registry.choices import (
+    BloodType,
+    Education,
+    MaritalStatus,
+    Relationship,
+    Religion,
+    Sex,
+)
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,22 @@ def _address(values: Mapping[str, str], prefix: str = "") -> dict:
                                                                "postal_code")}  # fmt: skip
 
 
+CHOICE_FIELDS = {"religion": Religion, "education": Education, "marital_status": MaritalStatus,
+                 "blood_type": BloodType}  # fmt: skip
+
+
+def _choice_code(field_name: str, text: str) -> str:
+    """A choice typed as its label ("Kristen", "SLTA/sederajat") becomes its code."""
+    choices = CHOICE_FIELDS.get(field_name)
+    if choices is None:
+        return text
+    wanted = " ".join(text.split()).casefold()
+    for value, label in choices.choices:
+        if wanted in (str(value).casefold(), str(label).casefold()):
+            return value
+    return text
+
+
 def value_from_parts(field_type: str, values: Mapping[str, str]) -> Any:
     """The structure the catalogue's cleaner of ``field_type`` expects, from the posted parts."""
     if field_type == "address":
@@ -185,8 +208,9 @@ def value_from_parts(field_type: str, values: Mapping[str, str]) -> Any:
     if field_type == "nik_list":
         return _lines(values.get("niks", ""))
     if field_type == "data_change":
+        changed = values.get("field", "")
         return {"nik": values.get("nik", ""),
-                "changes": {values.get("field", ""): values.get("value", "")}}  # fmt: skip
+                "changes": {changed: _choice_code(changed, values.get("value", ""))}}  # fmt: skip
     if field_type == "move":
         result: dict[str, Any] = {"niks": _lines(values.get("niks", "")),
                                   "moved_on": values.get("moved_on", "")}  # fmt: skip
