@@ -8,6 +8,6 @@ from django_tasks import task
 @task()
 def poll_parcels() -> int:
     """Ask the courier about every parcel whose next poll is due (no webhook came)."""
-    from dukcapil.delivery.services import poll_due_shipments
+    from dukcapil.delivery.tracking import poll_due_shipments
 
     return poll_due_shipments()

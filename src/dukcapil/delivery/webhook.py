@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dukcapil.delivery.providers.base import WebhookRefused
-from dukcapil.delivery.services import receive_webhook
+from dukcapil.delivery.tracking import receive_webhook
 
 MAX_BODY = 256 * 1024
 LOOPBACK = ("127.0.0.1", "::1")

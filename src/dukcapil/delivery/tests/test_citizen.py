@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from dukcapil.applications.models import Application
-from dukcapil.delivery import services
+from dukcapil.delivery import services, tracking
 from dukcapil.delivery.providers.base import CourierEvent
 from dukcapil.delivery.selectors import parcels_for_application
 from dukcapil.delivery.tests.conftest import issued_application
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _event(shipment, code: str, minutes: int, **kw) -> None:  # noqa: ANN001
-    services.record_tracking_event(
+    tracking.record_tracking_event(
         shipment=shipment,
         event=CourierEvent(receipt_number=shipment.receipt_number, code=code,
                            occurred_at=timezone.now() + dt.timedelta(minutes=minutes), **kw),

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from dukcapil.applications.models import ApplicationEvent, Status
-from dukcapil.delivery import services
+from dukcapil.delivery import services, tracking
 from dukcapil.delivery.models import TrackingEvent
 from dukcapil.delivery.tests.conftest import issued_application
 
@@ -29,7 +29,7 @@ def test_the_same_delivery_webhook_twice_at_once_completes_once(
     def deliver() -> None:
         try:
             start.wait()
-            results.append(services.receive_webhook(body=body, headers=headers))
+            results.append(tracking.receive_webhook(body=body, headers=headers))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import ApplicationEvent, Status
 from dukcapil.applications.testing import make_application
-from dukcapil.delivery import services
+from dukcapil.delivery import services, tracking
 from dukcapil.delivery.models import ParcelStatus, Shipment, TrackingEvent
 from dukcapil.delivery.tests.conftest import deliver_webhook, issued_application
 from dukcapil.notifications.models import Notification
@@ -149,14 +149,14 @@ def test_polling_picks_up_events_when_no_webhook_comes_and_backs_off(fake_pos, d
     app = issued_application()
     shipment = services.create_shipment(application=app, direction="delivery", actor=dispatcher)
     later = timezone.now() + timezone.timedelta(hours=1)
-    assert services.poll_due_shipments(now=later) == 0  # nothing new yet: BOOKED is known
+    assert tracking.poll_due_shipments(now=later) == 0  # nothing new yet: BOOKED is known
     shipment.refresh_from_db()
     first_wait = shipment.next_poll_at - timezone.now()
     assert shipment.quiet_polls == 1
 
     fake_pos.scan(shipment.receipt_number, "PICKED_UP", occurred_at=at(9))
     fake_pos.scan(shipment.receipt_number, "DELIVERED", occurred_at=at(12), receiver_name="Budi")
-    assert services.poll_due_shipments(now=later + timezone.timedelta(days=1)) == 2
+    assert tracking.poll_due_shipments(now=later + timezone.timedelta(days=1)) == 2
     shipment.refresh_from_db()
     app.refresh_from_db()
     assert shipment.status == ParcelStatus.DELIVERED and shipment.next_poll_at is None

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dukcapil.delivery.services import poll_due_shipments
+from dukcapil.delivery.tracking import poll_due_shipments
 
 
 class Command(BaseCommand):
