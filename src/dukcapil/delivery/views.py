@@ -4,6 +4,7 @@ render. Every list and object is scoped to the user's jurisdiction by the select
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -102,7 +103,8 @@ def label(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _refuse(request, _errors(exc))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="label-{shipment.receipt_number}.pdf"'
+    safe = re.sub(r"[^A-Za-z0-9-]", "", shipment.receipt_number or "")
+    response["Content-Disposition"] = f'inline; filename="label-{safe}.pdf"'
     return response
 
 
