@@ -51,6 +51,7 @@ def form_context(
     post: Mapping[str, Any] | None = None,
     errors: Mapping[str, list[str]] | None = None,
     requirements: list[dict] | None = None,
+    revision: bool = False,
 ) -> dict[str, Any]:
     errors = errors or {}
     requirements = app.service_version.requirements if requirements is None else requirements
@@ -96,4 +97,5 @@ def form_context(
         "desa_groups": desa_options(app.office_id),
         "general_errors": general,
         "has_errors": bool(errors),
+        "revision": revision,
     }

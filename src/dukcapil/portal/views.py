@@ -237,7 +237,7 @@ def _status_context(request: HttpRequest, app: Application, **extra: object) -> 
     }
     if items:
         context["revision_form"] = form_context(
-            app, requirements=[i.requirement for i in items], **extra
+            app, requirements=[i.requirement for i in items], revision=True, **extra
         )
     return context
 
