@@ -133,3 +133,24 @@ def test_staff_of_another_regency_cannot_ship(fake_pos):
     with pytest.raises(Http404):
         services.create_shipment(application=app, direction="delivery", actor=stranger)
     _nothing_written(app, fake_pos)
+
+
+def test_a_booking_that_cannot_be_written_is_cancelled_at_the_courier(
+    fake_pos, dispatcher, settings
+):
+    from dukcapil.delivery.providers.pos.fake import FakePosServer
+    from dukcapil.delivery.tests.conftest import SECRET, TOKEN
+
+    first = services.create_shipment(
+        application=issued_application(), direction="delivery", actor=dispatcher
+    )
+    app = issued_application()
+    # A second Pos whose counter starts again hands out a resi we already hold.
+    with FakePosServer(token=TOKEN, secret=SECRET) as other_pos:
+        settings.POS_API_BASE_URL = other_pos.url
+        with pytest.raises(ValidationError, match="sudah dipakai"):
+            services.create_shipment(application=app, direction="delivery", actor=dispatcher)
+        assert other_pos.parcels[first.receipt_number]["events"][-1]["code"] == "CANCELLED"
+    app.refresh_from_db()
+    assert app.status == Status.ISSUED
+    assert list(Shipment.objects.values_list("pk", flat=True)) == [first.pk]
