@@ -154,7 +154,7 @@ def _dispatch(context: Any, figure: type) -> list[Any]:
         started = time.perf_counter()
         rounds = 0
         while True:
-            counts = dispatch.dispatch_pending(limit=1000, concurrency=32, client=client)
+            counts = dispatch.dispatch_pending(limit=1000, concurrency=8, client=client)
             rounds += 1
             if not counts:
                 break
@@ -171,7 +171,7 @@ def _dispatch(context: Any, figure: type) -> list[Any]:
     lost = len(ids) - len(set(received))
     rate = len(set(received)) / seconds if seconds else 0.0
     return [
-        figure(f"dispatch: {len(ids):,} notifications, limit lifted, 32 connections", rate,
+        figure(f"dispatch: {len(ids):,} notifications, limit lifted, 8 connections", rate,
                "msg/s", f"≥ {GOAL_DISPATCH_PER_SECOND:,}", rate >= GOAL_DISPATCH_PER_SECOND),
         figure("  rounds (claim, send, book)", rounds, ""),
         figure("  lost (not received by the fake)", lost, "", "0", lost == 0),

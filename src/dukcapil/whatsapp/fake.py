@@ -20,6 +20,7 @@ import hmac
 import itertools
 import json
 import queue
+import secrets
 import threading
 import time
 import urllib.request
@@ -123,6 +124,7 @@ class FakeGraph:
         self.closed_windows: set[str] = set()
         self.webhooks_posted = 0
         self._ids = itertools.count(1)
+        self._run = secrets.token_hex(4)
         self._webhooks: queue.Queue[dict | None] = queue.Queue()
         fake = self
 
@@ -152,7 +154,8 @@ class FakeGraph:
     # -- state -----------------------------------------------------------------------------
 
     def next_id(self, prefix: str) -> str:
-        return f"{prefix}{next(self._ids):012d}"
+        # Unique across restarts of the fake, as Meta's ids are.
+        return f"{prefix}{self._run}-{next(self._ids):012d}"
 
     def add_media(self, content: bytes, mime_type: str, filename: str = "") -> str:
         media_id = str(900_000_000_000_000 + next(self._ids))

@@ -73,6 +73,7 @@ def process_delivery(delivery: WebhookDelivery) -> None:
                 except Exception as exc:
                     logger.exception("whatsapp message %s failed", message.get("id"))
                     errors.append(f"{message.get('id')}: {exc!r}")
+                    _apologise(message)
             for status in value.get("statuses") or []:
                 try:
                     receive_status(status)
@@ -122,6 +123,32 @@ def receive_message(message: dict, *, profile_name: str = "") -> InboundMessage 
         if InboundMessage.objects.filter(wamid=wamid).exists():
             return None  # a duplicate delivery: processed once already
         raise
+
+
+def _apologise(message: dict) -> None:
+    """A message the engine failed on is kept (so that a redelivery is not handled half) and the
+    citizen is told to try again rather than left without an answer."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from dukcapil.whatsapp import messages, outbox
+
+    wamid, wa_id = message.get("id"), message.get("from")
+    if not wamid or not wa_id:
+        return
+    try:
+        with transaction.atomic():
+            conv = _conversation(str(wa_id), "")
+            InboundMessage.objects.create(
+                wamid=wamid, conversation=conv, type=str(message.get("type", ""))[:20],
+                text=message_text(message), payload=message,
+                sent_at=_timestamp(message.get("timestamp")),
+            )  # fmt: skip
+            with translation.override(conv.language):
+                body = _("Maaf, terjadi gangguan. Mohon kirim pesan Anda sekali lagi.")
+            outbox.queue_message(conversation=conv, payload=messages.text(conv.wa_id, body))
+    except Exception:
+        logger.exception("whatsapp message %s: apology failed", wamid)
 
 
 def receive_status(status: dict) -> StatusUpdate | None:

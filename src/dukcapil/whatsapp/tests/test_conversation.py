@@ -251,3 +251,32 @@ def test_the_issued_pdf_is_sent_on_request(phone, monkeypatch):
     (document,) = phone.tap(f"doc:{app.tracking_number}")
     assert document["document"]["filename"] == "kk.pdf"
     assert phone.fake.media[document["document"]["id"]][0] == pdf
+
+
+def test_identity_answers_are_masked_in_the_message_log(phone):
+    from dukcapil.whatsapp.models import InboundMessage
+
+    head = make_household()["head"]
+    phone.tap("svc:KK_HILANG", kind="list_reply")
+    identify(phone, head)
+    logged = " ".join(InboundMessage.objects.values_list("text", flat=True))
+    assert head.nik not in logged and head.family.kk_number not in logged
+    assert head.nik[-2:] in logged
+    payloads = str(list(InboundMessage.objects.values_list("payload", flat=True)))
+    assert head.nik not in payloads
+
+
+def test_a_message_the_engine_fails_on_gets_an_apology_and_is_not_handled_twice(
+    phone, client, monkeypatch
+):
+    from dukcapil.whatsapp import conversation
+
+    def broken(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(conversation, "handle", broken)
+    (apology,) = phone.send(text_message("halo", wamid="wamid.broken"))
+    assert "gangguan" in apology["text"]["body"]
+    monkeypatch.undo()
+    assert phone.send(text_message("halo", wamid="wamid.broken")) == []  # redelivered: skipped
+    assert phone.say("halo")[0]["interactive"]["type"] == "list"
