@@ -77,18 +77,20 @@ def receipt_pdf(app: Application, *, status_url: str, size: str = "a5") -> bytes
             pdf.drawString(margin, y, part)
             y -= body + 2
         y -= 3
-    # The QR code: drawn module by module, so the PDF needs no image.
+    # The QR code under the details, centred, with a quiet zone of four modules around it; drawn
+    # module by module, so the PDF needs no image.
     qr = segno.make(status_url, error="m")
-    module = (1.6 if thermal else 2.2) * mm
-    size_pt = len(list(qr.matrix)) * module
-    left = (width - size_pt) / 2 if thermal else width - margin - size_pt
-    top = y - 4 if thermal else height - margin
-    for row_index, row in enumerate(qr.matrix):
+    rows = list(qr.matrix)
+    module = (45 if thermal else 40) * mm / len(rows)
+    size_pt = len(rows) * module
+    left = (width - size_pt) / 2
+    top = y - 4 * module
+    for row_index, row in enumerate(rows):
         for col_index, dark in enumerate(row):
             if dark:
                 pdf.rect(left + col_index * module, top - (row_index + 1) * module, module,
                          module, stroke=0, fill=1)  # fmt: skip
-    y = min(y, top - size_pt) - 14
+    y = top - size_pt - 4 * module - 6
     pdf.setFont("Helvetica", body - 1)
     for part in _wrap(_("Pindai kode QR atau buka %(url)s untuk melihat status, dengan tanggal "
                         "lahir pemohon.") % {"url": status_url}, pdf, width - 2 * margin,
