@@ -89,8 +89,11 @@ def _keys(*, nik: str, ip: str | None, phone: str | None) -> list[tuple[str, str
     keys = [(Scope.NIK, blind_index(_digits(nik) or nik.strip(), purpose="identity-check-nik"))]
     if ip:
         keys.append((Scope.IP, blind_index(ip.strip(), purpose="identity-check-ip")))
-    if phone and _digits(phone):
-        keys.append((Scope.PHONE, blind_index(_digits(phone), purpose="identity-check-phone")))
+    number = _digits(phone or "")
+    if number.startswith("0"):  # 0812… as written at home is 62812… as WhatsApp sends it
+        number = "62" + number[1:]
+    if number:
+        keys.append((Scope.PHONE, blind_index(number, purpose="identity-check-phone")))
     return keys
 
 

@@ -149,6 +149,8 @@ def test_wrong_answers_from_one_phone_lock_that_phone(resident, settings):
                            birth_date=dt.date(1985, 3, 14), phone="+62 812-3456-7890")  # fmt: skip
     with pytest.raises(IdentityLocked):
         check_identity(**_answers(resident), phone="6281234567890")
+    with pytest.raises(IdentityLocked):
+        check_identity(**_answers(resident), phone="0812 3456 7890")
     assert check_identity(**_answers(resident), phone="6281200000000") == resident
 
 
