@@ -19,9 +19,11 @@ MAX_ATTEMPTS = 8
 
 
 def queue_message(
-    *, conversation: Conversation, payload: dict[str, Any], sent_by: Any = None
-) -> OutboundMessage:
-    """Write a message to send and enqueue the conversation's sender (inside the transaction)."""
+    *, conversation: Conversation, payload: dict[str, Any], sent_by: Any = None,
+    enqueue: bool = True,
+) -> OutboundMessage:  # fmt: skip
+    """Write a message to send and enqueue the conversation's sender (inside the transaction);
+    ``enqueue=False`` when the caller enqueues once for several messages."""
     from dukcapil.whatsapp.tasks import send_queued
 
     message = OutboundMessage.objects.create(
@@ -32,7 +34,8 @@ def queue_message(
         text=messages.summary(payload),
         sent_by=sent_by,
     )
-    send_queued.enqueue(conversation.pk)
+    if enqueue:
+        send_queued.enqueue(conversation.pk)
     return message
 
 

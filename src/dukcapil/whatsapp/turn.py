@@ -61,7 +61,11 @@ class Turn:
     def finish(self) -> None:
         self.conv.save()
         for payload in self.replies:
-            outbox.queue_message(conversation=self.conv, payload=payload)
+            outbox.queue_message(conversation=self.conv, payload=payload, enqueue=False)
+        if self.replies:
+            from dukcapil.whatsapp.tasks import send_queued
+
+            send_queued.enqueue(self.conv.pk)  # one sender for the turn's replies, in order
 
     # -- who is writing ---------------------------------------------------------------------
 
