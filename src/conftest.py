@@ -99,12 +99,19 @@ def _chromium() -> Iterator[object]:
     executable = chromium_path()
     if executable is None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the test's own database calls
-    # are still synchronous, so Django's guard against ORM calls inside a loop is lifted here.
+    # Playwright's sync API leaves an event loop "running" in this thread. The test's own
+    # database calls are still synchronous, so Django's guard against ORM calls inside a loop is
+    # lifted; and asgiref, seeing the loop, would hand out new connection objects from a
+    # context-local store (without pytest-django's serialized copy of the migrations' data, and
+    # outside its transactions): the connections of the thread are put into that store too.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    thread_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in thread_connections.items():
+            setattr(connections._connections, alias, connection)
         browser = playwright.chromium.launch(
             executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
@@ -159,8 +166,24 @@ def pytest_runtest_makereport(item, call):  # noqa: ANN001
 
 
 def pytest_collection_modifyitems(config, items):  # noqa: ANN001
-    """Tests marked ``postgres`` are skipped when the suite runs on SQLite."""
+    """Tests marked ``postgres`` are skipped when the suite runs on SQLite.
+
+    A transactional test must also ask for ``serialized_rollback``: its flush removes the
+    migrations' reference data (regions, catalogue) and recreates content types, and a later
+    test that restores the serialized copy would then collide with them.
+    """
     from django.conf import settings
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
 
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         return

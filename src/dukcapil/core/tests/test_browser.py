@@ -4,7 +4,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_the_home_page_opens_in_chromium_and_asks_no_other_host(browser_page, live_server):
@@ -22,3 +25,16 @@ def test_a_page_without_javascript_runs_no_script(browser_page_without_js):
         "<p id=p>a</p><script>document.getElementById('p').textContent='b'</script>"
     )
     assert browser_page_without_js.locator("#p").text_content() == "a"
+
+
+def test_after_a_browser_test_the_connection_and_the_migrations_data_are_the_same(
+    browser_page,
+):
+    """Tests after Playwright started see the thread's connection, with its serialized copy of
+    the migrations' data (regions, catalogue), which ``serialized_rollback`` restores."""
+    from django.db import connection
+
+    from dukcapil.regions.models import Regency
+
+    assert getattr(connection, "_test_serialized_contents", None)
+    assert Regency.objects.filter(code__startswith="36").count() == 8

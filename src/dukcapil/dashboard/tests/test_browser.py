@@ -16,7 +16,7 @@ ARTIFACTS = Path(__file__).resolve().parents[4] / "var" / "artifacts"
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_dashboard_with_data_in_a_phone_browser(browser_page, live_server):
     assert sample_rollups(600) > 1000
     monitor = make_staff(Role.PROVINCE_MONITOR, username="pemantau.layar")
