@@ -25,6 +25,7 @@ from dukcapil.applications.models import Application, DeliveryMethod, Status
 from dukcapil.catalog.selectors import active_services
 from dukcapil.desk.handover import hand_over
 from dukcapil.portal import receipt
+from dukcapil.portal import selectors as portal_selectors
 from dukcapil.portal import services as portal_services
 from dukcapil.portal.formpage import form_context
 from dukcapil.portal.forms import DATE_FORMATS, DateInput
@@ -142,8 +143,11 @@ def application_form(request: HttpRequest, tracking_number: str) -> HttpResponse
     app = _case(request, tracking_number)
     if app.status not in (Status.DRAFT, Status.NEEDS_REVISION):
         return redirect("desk:operator_receipt", app.tracking_number)
+    revision = portal_selectors.revision_items(app) if app.status == Status.NEEDS_REVISION else []
     if request.method == "GET":
-        return render(request, "desk/operator/form.html", form_context(app))
+        return render(request, "desk/operator/form.html", {
+            **form_context(app), "revision_items": revision,
+        })  # fmt: skip
     actor = Actor.staff(request.user)
     errors = portal_services.save_answers(application=app, actor=actor, post=request.POST,
                                           files=request.FILES)  # fmt: skip
@@ -158,6 +162,7 @@ def application_form(request: HttpRequest, tracking_number: str) -> HttpResponse
         return redirect("desk:operator_form", app.tracking_number)
     context = form_context(app, post=request.POST, errors=errors)
     context["consent_errors"] = errors.get("consent", [])
+    context["revision_items"] = revision
     return render(request, "desk/operator/form.html", context, status=400)
 
 

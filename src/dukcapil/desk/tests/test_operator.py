@@ -182,3 +182,39 @@ def test_hand_over_of_another_kecamatans_case_is_not_found(operator_client):
     theirs = _ready_for_pickup(make_household("36.73.02.1001"))
     url = reverse("desk:operator_handover", args=[theirs.tracking_number])
     assert operator_client.get(url).status_code == 404
+
+
+def test_the_operator_answers_a_revision_for_the_citizen(
+    operator_client, kecamatan_operator, household
+):
+    head = household["head"]
+    operator_client.post(reverse("desk:operator_start", args=[head.pk, "KK_HILANG"]))
+    app = Application.objects.get()
+    form_url = reverse("desk:operator_form", args=[app.tracking_number])
+    operator_client.post(
+        form_url,
+        {
+            "laporan_kehilangan": png(),
+            "ktp_kepala": png(),
+            "declaration__pernyataan": "1",
+            "privacy": "1",
+            "consent": "1",
+            "delivery": "pickup",
+            "action": "submit",
+        },
+    )
+    verifier = verifier_of()
+    workflow.claim(application=app, actor=verifier)
+    workflow.request_revision(
+        application=app,
+        actor=verifier,
+        reasons=[{"requirement": "ktp_kepala", "reason": "unreadable", "note": "Pindai ulang"}],
+    )
+    page = operator_client.get(form_url).content.decode()
+    assert "Yang perlu diperbaiki" in page and "Pindai ulang" in page
+    done = operator_client.post(form_url, {"ktp_kepala": png(), "action": "submit"})
+    assert done.status_code == 302, done.content.decode()[:3000]
+    app.refresh_from_db()
+    assert app.status == Status.SUBMITTED
+    resubmit = app.events.get(transition="resubmit")
+    assert resubmit.actor == kecamatan_operator
