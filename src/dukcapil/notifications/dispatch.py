@@ -29,6 +29,7 @@ from dukcapil.notifications.models import Notification
 from dukcapil.whatsapp import messages
 from dukcapil.whatsapp.client import WINDOW_CLOSED, CloudApiClient, GraphError
 from dukcapil.whatsapp.models import Conversation, OutboundMessage, StatusUpdate
+from dukcapil.whatsapp.throughput import reserve
 
 logger = logging.getLogger(__name__)
 CALLBACK_PREFIX = "notification:"
@@ -84,6 +85,7 @@ class _Outcome:
     wamid: str = ""
     error: GraphError | None = None
     payload: dict[str, Any] | None = None
+    at: float | None = None
 
 
 def claim(*, limit: int, now: dt.datetime) -> list[Notification]:
@@ -147,11 +149,19 @@ def dispatch_pending(
         via = "template" if n.via == "template" or n.recipient not in open_windows else "text"
         outcomes.append(_Outcome(n, via))
     to_send = [o for o in outcomes if o.error is None]
+    # Slots of the number's throughput, shared with every other sending process.
+    start = (
+        reserve(len(to_send), rate=client.rate, phone_number_id=client.phone_number_id)
+        if to_send
+        else 0.0
+    )
+    for i, o in enumerate(to_send):
+        o.at = start + i / client.rate
 
     def send(outcome: _Outcome) -> _Outcome:
         outcome.payload = payload_for(outcome.notification, via=outcome.via)
         try:
-            outcome.wamid = client.send(outcome.payload)
+            outcome.wamid = client.send(outcome.payload, at=outcome.at)
         except GraphError as exc:
             outcome.error = exc
         return outcome

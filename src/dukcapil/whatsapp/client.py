@@ -130,8 +130,8 @@ class CloudApiClient:
         self.version = version or settings.WHATSAPP_API_VERSION
         self.token = settings.WHATSAPP_ACCESS_TOKEN if token is None else token
         self.phone_number_id = phone_number_id or settings.WHATSAPP_PHONE_NUMBER_ID
-        rate = messages_per_second or settings.WHATSAPP_MESSAGES_PER_SECOND
-        self.limiter = limiter_for(self.phone_number_id, rate)
+        self.rate = messages_per_second or settings.WHATSAPP_MESSAGES_PER_SECOND
+        self.limiter = limiter_for(self.phone_number_id, self.rate)
         self.retries = retries
         self.backoff = backoff
         self.record = record
@@ -139,13 +139,19 @@ class CloudApiClient:
 
     # -- sending ---------------------------------------------------------------------------
 
-    def send(self, payload: dict[str, Any]) -> str:
+    def send(self, payload: dict[str, Any], *, at: float | None = None) -> str:
         """POST a message body (see :mod:`messages`) and return its ``wamid``. Raises
-        :class:`GraphError` (after retrying what may be retried)."""
+        :class:`GraphError` (after retrying what may be retried). ``at``: the sending slot
+        reserved for it (:mod:`throughput`); without one, this process spaces its sends."""
+        from dukcapil.whatsapp.throughput import wait_until
+
         url = f"{self.base_url}/{self.version}/{self.phone_number_id}/messages"
         attempt = 0
         while True:
-            self.limiter.acquire()
+            if at is not None and attempt == 0:
+                wait_until(at)
+            else:
+                self.limiter.acquire()
             try:
                 data = self._call("POST", url, json=payload).json()
                 return data["messages"][0]["id"]

@@ -156,3 +156,14 @@ class ApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status_code}"
+
+
+class SendingSlot(models.Model):
+    """The business number's next free sending time (epoch seconds), shared by every process
+    that sends: each reserves its slots here, so all workers together keep the throughput."""
+
+    phone_number_id = models.CharField(max_length=32, primary_key=True)
+    next_free = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return f"{self.phone_number_id}: {self.next_free}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dukcapil.whatsapp import messages
 from dukcapil.whatsapp.client import CloudApiClient, GraphError
 from dukcapil.whatsapp.models import Conversation, OutboundMessage, StatusUpdate
+from dukcapil.whatsapp.throughput import reserve
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -44,16 +45,23 @@ def send_queued(*, conversation_id: int, client: CloudApiClient | None = None) -
     good is marked failed; a temporary failure stops here and is retried by the next run."""
     client = client or CloudApiClient()
     sent = 0
+    waiting = OutboundMessage.objects.filter(conversation_id=conversation_id, status="queued")
+    count = waiting.count()
+    if not count:
+        return 0
+    # Slots of the number's throughput, reserved before the conversation is locked.
+    start = reserve(count, rate=client.rate, phone_number_id=client.phone_number_id)
     with transaction.atomic():
         # One sender per conversation at a time, so replies arrive in the order written.
         Conversation.objects.select_for_update().filter(pk=conversation_id).first()
         queued = OutboundMessage.objects.filter(
             conversation_id=conversation_id, status="queued"
         ).order_by("id")
-        for message in queued:
+        for i, message in enumerate(queued):
             message.attempts += 1
             try:
-                message.wamid = client.send(message.payload)
+                at = start + i / client.rate if i < count else None
+                message.wamid = client.send(message.payload, at=at)
                 message.status = "accepted"
                 sent += 1
             except GraphError as exc:

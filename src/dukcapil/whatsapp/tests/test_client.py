@@ -151,3 +151,29 @@ def test_sends_are_spaced_to_the_numbers_throughput():
     for _ in range(41):
         limiter.acquire()
     assert time.monotonic() - started >= 0.19
+
+
+def test_sending_slots_are_shared_by_every_process_and_never_overlap(settings):
+    from dukcapil.whatsapp.throughput import reserve
+
+    first = reserve(10, rate=100)
+    second = reserve(5, rate=100)  # another worker, the same number
+    assert second >= first + 10 / 100 - 1e-6
+    other_number = reserve(5, rate=100, phone_number_id="100000000000002")
+    assert other_number < second
+
+
+def test_dispatch_keeps_the_numbers_throughput(fake_graph, settings):
+    from dukcapil.applications.testing import make_application
+    from dukcapil.notifications import dispatch
+    from dukcapil.notifications.models import Notification
+
+    settings.WHATSAPP_RECIPIENT_SPACING_MS = 0
+    settings.WHATSAPP_MESSAGES_PER_SECOND = 50
+    for _ in range(11):
+        make_application()
+    for i, pk in enumerate(Notification.objects.values_list("pk", flat=True)):
+        Notification.objects.filter(pk=pk).update(recipient=f"62811{i:08d}")
+    started = time.monotonic()
+    assert dispatch.dispatch_pending(concurrency=8) == {"sent": 11}
+    assert time.monotonic() - started >= 10 / 50  # 11 messages: 10 intervals of 20 ms
