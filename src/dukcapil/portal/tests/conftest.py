@@ -35,10 +35,10 @@ def events_cleared_at_teardown():
     the trigger put back (PostgreSQL flushes with TRUNCATE, which row triggers do not see).
 
     And the reference data (regions, catalogue) that a flush removes must come back for the next
-    test. ``serialized_rollback`` restores it from the copy taken when the database was set up,
-    but that copy sits on the connection object of the context that set it up, and test code that
-    runs after Playwright started gets another connection object, without it. Then the reference
-    data is loaded again here if an earlier flush removed it, and the copy is taken from it.
+    test; ``serialized_rollback`` restores it from the copy taken when the database was set up.
+    As a safety net, should that copy be missing on the connection in use (as it was before the
+    browser fixture kept the thread's connections), the data is loaded again if an earlier flush
+    removed it, and the copy is taken here.
     """
     import importlib
 
