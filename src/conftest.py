@@ -24,6 +24,46 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in Indonesian, whatever language an earlier test left active."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")
+
+
+@pytest.fixture(autouse=True)
+def append_only_events_flushable(request):
+    """Transactional tests end with a flush. On SQLite it deletes row by row and meets the
+    trigger that keeps the event history append-only: the events are deleted just before, with
+    the trigger lifted for that moment (PostgreSQL flushes with TRUNCATE, which it does not see).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or (
+        "live_server" in request.fixturenames
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up before this fixture, torn down after
+    yield
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("dukcapil.applications.migrations.0003_events_append_only")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS applications_event_no_delete")
+        try:
+            cursor.execute("DELETE FROM applications_applicationevent")
+        finally:
+            cursor.execute(migration.SQLITE_UP[1])
+
+
 @pytest.fixture
 def kecamatan_operator(db) -> User:
     """An operator of Kecamatan Serang (36.73.01), Kota Serang."""
@@ -176,11 +216,10 @@ def pytest_collection_modifyitems(config, items):  # noqa: ANN001
 
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and not marker.kwargs.get("serialized_rollback")
-        ):
+        transactional = (marker and marker.kwargs.get("transaction")) or (
+            "live_server" in getattr(item, "fixturenames", ())
+        )
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
             raise pytest.UsageError(
                 f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
             )
