@@ -86,11 +86,14 @@ def _history(context: Context) -> dict:
 def _time_page() -> tuple[list[float], int]:
     from django.test import Client
 
-    from dukcapil.accounts.models import Role
+    from dukcapil.accounts.models import Role, User
     from dukcapil.accounts.testing import login_verified, make_staff
     from dukcapil.dashboard import selectors
 
-    monitor = make_staff(Role.PROVINCE_MONITOR, username="pemantau.bench.dasbor")
+    name = "pemantau.bench.dasbor"
+    monitor = User.objects.filter(username=name).first() or make_staff(
+        Role.PROVINCE_MONITOR, username=name
+    )
     client = Client()
     login_verified(client, monitor)
     for _ in range(3):
