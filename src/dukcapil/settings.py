@@ -187,6 +187,12 @@ DUKCAPIL_TRANSITION_EFFECTS: list[str] = [
     "dukcapil.documents.effects.on_transition",
 ]
 
+# Panels of other apps on the citizen's status page (portal.selectors.extra_panels).
+DUKCAPIL_PORTAL_STATUS_PANELS = [
+    "dukcapil.documents.selectors.status_panel",
+    "dukcapil.delivery.selectors.status_panel",
+]
+
 # WhatsApp Business Cloud API (whatsapp and notifications apps). With WHATSAPP_API_BASE_URL unset
 # the client talks to the local fake Graph server (``dukcapil fake_graph``) with demo secrets.
 WHATSAPP_FAKE_PORT = env_int("WHATSAPP_FAKE_PORT", 8025)

@@ -154,3 +154,13 @@ def public_view(code: str) -> PublicView | None:
 
 def document_by_code(code: str) -> IssuedDocument | None:
     return IssuedDocument.objects.filter(verification_code=code).first()
+
+
+def status_panel(application: Application) -> tuple[str, dict] | None:
+    """The portal's status-page panel (``DUKCAPIL_PORTAL_STATUS_PANELS``): the application's
+    signed documents with their short-lived download links, or nothing before any is issued."""
+    if not ApplicationDocument.objects.filter(
+        application=application, document__status__in=CITIZEN_STATUSES
+    ).exists():
+        return None
+    return "documents/_citizen_documents.html", {"application": application}

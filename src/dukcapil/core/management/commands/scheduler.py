@@ -14,9 +14,22 @@ logger = logging.getLogger(__name__)
 
 
 def run_periodic_jobs() -> dict[str, int]:
+    from dukcapil.api.idempotency import purge_old_answers
+    from dukcapil.applications.identity import forget_old_failures
     from dukcapil.applications.services import expire_unanswered_revisions
+    from dukcapil.delivery.tracking import poll_due_shipments
+    from dukcapil.notifications.dispatch import periodic as notifications_periodic
+    from dukcapil.whatsapp.services import requeue_stalled
 
-    return {"expired": expire_unanswered_revisions()}
+    result = {
+        "expired": expire_unanswered_revisions(),
+        "identity_failures_forgotten": forget_old_failures(),
+        "idempotency_answers_purged": purge_old_answers(),
+        "parcels_polled": poll_due_shipments(),
+    }
+    result.update(notifications_periodic())
+    result.update(requeue_stalled())
+    return result
 
 
 class Command(BaseCommand):

@@ -48,7 +48,16 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nDukcapil Daring: {url}/"))
         self.stdout.write(f"  Petugas / staff login : {url}/staf/masuk/")
         self.stdout.write(f"  Admin                 : {url}/admin/")
-        self.stdout.write(f"  Health                : {url}/healthz\n")
+        self.stdout.write(f"  Health                : {url}/healthz")
+        self.stdout.write(f"  Verifikasi dokumen    : {url}/verifikasi/")
+        if settings.WHATSAPP_USES_FAKE:
+            fake = f"http://{options['host']}:{settings.WHATSAPP_FAKE_PORT}/"
+            self.stdout.write(f"  WhatsApp (simulator)  : {fake}")
+        if settings.POS_USES_FAKE:
+            self.stdout.write(
+                f"  Pos Indonesia (tiruan): http://127.0.0.1:{settings.POS_FAKE_PORT}/"
+            )
+        self.stdout.write("")
         if options["prepare_only"]:
             return
         self.serve(host=options["host"], port=options["port"], workers=options["workers"])
@@ -77,6 +86,19 @@ class Command(BaseCommand):
             [os.path.join(bin_dir, "dukcapil"), "db_worker", "--interval", "0.5"],
             [os.path.join(bin_dir, "dukcapil"), "scheduler"],
         ]  # fmt: skip
+        # The fakes of WhatsApp's Graph API and of Pos Indonesia, when no real one is configured:
+        # they speak the same protocol over HTTP and call this server's webhooks.
+        if settings.WHATSAPP_USES_FAKE:
+            commands.append([
+                os.path.join(bin_dir, "dukcapil"), "fake_graph", "--host", host,
+                "--port", str(settings.WHATSAPP_FAKE_PORT),
+                "--webhook-url", f"http://127.0.0.1:{port}/webhooks/whatsapp",
+            ])  # fmt: skip
+        if settings.POS_USES_FAKE:
+            commands.append([
+                os.path.join(bin_dir, "dukcapil"), "fake_pos", "--autopilot", "30",
+                "--callback-url", f"http://127.0.0.1:{port}/webhooks/pos",
+            ])  # fmt: skip
         sys.stdout.flush()
         children = [subprocess.Popen(c) for c in commands]  # noqa: S603
         stopping = False

@@ -1,0 +1,31 @@
+"""``dukcapil scheduler``: one run does every periodic job of the system."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from dukcapil.applications.models import IdentityCheckFailure
+from dukcapil.core.management.commands.scheduler import run_periodic_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_run_does_every_periodic_job_and_forgets_old_wrong_answers():
+    old = timezone.now() - dt.timedelta(days=2)
+    IdentityCheckFailure.objects.create(scope="nik", key="a" * 32, at=old)
+    recent = IdentityCheckFailure.objects.create(scope="nik", key="b" * 32, at=timezone.now())
+    result = run_periodic_jobs()
+    assert {
+        "expired",
+        "identity_failures_forgotten",
+        "idempotency_answers_purged",
+        "parcels_polled",
+    } <= set(result)
+    assert result["identity_failures_forgotten"] == 1
+    assert list(IdentityCheckFailure.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_command_runs_once():
+    call_command("scheduler", "--once")
