@@ -36,7 +36,7 @@ AGE_LABELS = {
     "0-1": gettext_lazy("0–1 hari kerja"),
     "2-3": gettext_lazy("2–3 hari kerja"),
     "4-7": gettext_lazy("4–7 hari kerja"),
-    "8+": gettext_lazy("lebih dari 7 hari kerja"),
+    "8+": gettext_lazy("> 7 hari kerja"),
 }
 
 
