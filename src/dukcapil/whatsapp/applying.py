@@ -14,7 +14,7 @@ from dukcapil.applications import workflow
 from dukcapil.applications.models import Application, Channel, DeliveryMethod, Status
 from dukcapil.catalog.models import RequirementKind, requirement_label
 from dukcapil.catalog.selectors import current_version
-from dukcapil.whatsapp import messages
+from dukcapil.whatsapp import formfields, messages
 from dukcapil.whatsapp.messages import Row
 from dukcapil.whatsapp.turn import S, Turn, error_text, menu, require_identity
 
@@ -58,14 +58,17 @@ def choose_service(turn: Turn, code: str) -> None:
         "service": version.name, "number": app.tracking_display, "list": "\n".join(lines),
     }  # fmt: skip
     if version.requirements_of_kind(RequirementKind.FIELD):
-        body += "\n\n" + _("Isian data dilengkapi di portal %(url)s dengan nomor draf di atas; "
-                           "berkasnya bisa Anda kirim di sini.") % {"url": settings.WHATSAPP_PORTAL_URL}  # noqa: E501  # fmt: skip
+        body += "\n\n" + _("Isian data saya tanyakan satu per satu di sini; berkasnya Anda kirim "
+                           "sesudahnya. Draf ini juga bisa dilanjutkan di portal %(url)s.") % {
+            "url": settings.WHATSAPP_PORTAL_URL}  # fmt: skip
     turn.buttons(body, [Row("go:continue", _("Lanjut")), Row("go:cancel", _("Batal"))])
 
 
 def on_requirements(turn: Turn) -> None:
+    if turn.conv.data.get("field"):  # a form field's question is waiting for its answer
+        return formfields.on_answer(turn)
     if turn.reply_id == "go:continue" or turn.word in {"lanjut", "ya", "continue", "yes"}:
-        return ask_next_upload(turn)
+        return ask_fields_then_uploads(turn)
     turn.buttons(_("Tekan *Lanjut* untuk mengirim persyaratan, atau *Batal*."),
                  [Row("go:continue", _("Lanjut")), Row("go:cancel", _("Batal"))])  # fmt: skip
 
@@ -80,6 +83,16 @@ def _application(turn: Turn) -> Application | None:
 
 def _given(app: Application) -> set[str]:
     return set(app.attachments.filter(superseded=False).values_list("requirement_code", flat=True))
+
+
+def ask_fields_then_uploads(turn: Turn) -> None:
+    """The form fields the draft still lacks, one question at a time, then the uploads."""
+    app = _application(turn)
+    if app is None or app.status != Status.DRAFT:
+        turn.reset()
+        return menu(turn)
+    if not formfields.ask_next_field(turn, app):
+        ask_next_upload(turn)
 
 
 def ask_next_upload(turn: Turn) -> None:

@@ -99,9 +99,10 @@ def route(turn: Turn) -> None:  # noqa: C901 (one table of what a message can me
         return applying.start_revision(turn, reply[4:])
     if reply.startswith("doc:"):
         return applying.send_documents(turn, reply[4:])
-    if looks_like_tracking_number(turn.text_in):
+    answering = conv.state == S.REQUIREMENTS and bool(conv.data.get("field"))
+    if not answering and looks_like_tracking_number(turn.text_in):
         return applying.status(turn, tracking_text=turn.text_in)
-    if word in GREETINGS:
+    if word in GREETINGS and (not answering or word == "menu"):  # "P" may answer a question
         return menu(turn)
     handler = STATE_HANDLERS.get(conv.state)
     if handler is not None:

@@ -1,0 +1,254 @@
+"""Form fields asked in the chat: every service of the catalogue completed from WhatsApp alone.
+
+Driven like a citizen's phone: signed webhooks in, what the fake Graph server received out.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from dukcapil.applications import services
+from dukcapil.applications.actors import Actor
+from dukcapil.applications.models import Application, Status
+from dukcapil.applications.testing import form_data_for, make_household
+from dukcapil.catalog.models import RequirementKind
+from dukcapil.catalog.selectors import current_version
+from dukcapil.portal.fields import parts_from_value
+from dukcapil.whatsapp import formfields
+from dukcapil.whatsapp.models import Conversation
+from dukcapil.whatsapp.tests.test_conversation import Phone, identify, list_rows, texts
+
+pytestmark = pytest.mark.django_db
+
+SERVICES = [
+    "KK_BARU", "KK_UBAH", "KK_HILANG", "KTP_BARU", "KTP_HILANG", "KTP_UBAH", "KIA", "AKTA_LAHIR",
+    "AKTA_MATI", "PINDAH_KELUAR", "PINDAH_DATANG", "AKTA_KAWIN", "AKTA_CERAI",
+]  # fmt: skip
+
+
+@pytest.fixture
+def phone(client, fake_graph):
+    return Phone(client, fake_graph)
+
+
+def dmy(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d-%m-%Y")
+
+
+def conversation() -> Conversation:
+    return Conversation.objects.get()
+
+
+def waiting_for() -> tuple[str, str]:
+    data = conversation().data
+    return data.get("field", ""), data.get("part", "")
+
+
+def start(phone, service_code, household):
+    phone.tap(f"svc:{service_code}", kind="list_reply")
+    replies = identify(phone, household["head"])
+    assert "Identitas Anda cocok" in texts(replies) or "identity matches" in texts(replies)
+    return replies + phone.tap("go:continue")
+
+
+def answer_fields(phone, service_code, values):
+    """Answer every question the chat asks with ``values`` (the form data the portal would post),
+    the way a citizen would: choices tapped, dates typed DD-MM-YYYY, optional ones skipped."""
+    version = current_version(service_code)
+    replies = []
+    for _ in range(80):
+        code, part_name = waiting_for()
+        if not code:
+            return replies
+        requirement = version.requirement(code)
+        flat = parts_from_value(requirement.get("field_type", "text"), values[code])
+        app = Application.objects.get()
+        answers = conversation().data["answers"]
+        part = next(p for p in formfields.relevant_parts(requirement, answers)
+                    if p.name == part_name)  # fmt: skip
+        answer = str(flat.get(part_name, "") or "")
+        choices = formfields.choices_of(requirement, part, conversation().data["answers"])
+        if part.widget == "date":
+            replies = phone.say(
+                dmy(answer) if answer else timezone.localdate().strftime("%d-%m-%Y")
+            )
+        elif choices:
+            value = answer or choices[0][0]
+            kind = "button_reply" if len(choices) <= 3 else "list_reply"
+            replies = phone.tap(f"fv:{value}", kind=kind)
+        elif not answer:
+            assert part.optional, (code, part_name)
+            replies = phone.tap("go:skip")
+        else:
+            replies = phone.say(answer)
+        assert app.status == Status.DRAFT
+    raise AssertionError("the questions never ended")
+
+
+def finish(phone, service_code):
+    """Uploads (optional ones skipped), the declaration, delivery, confirm: the tracking number."""
+    version = current_version(service_code)
+    for _ in range(20):
+        conv = conversation()
+        if conv.state != "upload":
+            break
+        requirement = version.requirement(conv.data["upload"])
+        if requirement.get("optional"):
+            phone.tap("go:skip")
+        else:
+            phone.photo()
+    assert conversation().data.get("step") == "declaration"
+    assert "menerima dokumennya" in texts(phone.tap("go:agree"))
+    assert "Periksa sebelum diajukan" in texts(phone.tap("delivery:pickup"))
+    done = texts(phone.tap("go:submit"))
+    app = Application.objects.get()
+    assert app.status == Status.SUBMITTED, done
+    assert app.tracking_display in done and "Nomor registrasi" in done
+    return app
+
+
+@pytest.mark.parametrize("service_code", SERVICES)
+def test_every_service_can_be_completed_from_whatsapp_alone(phone, service_code):
+    household = make_household()
+    values = form_data_for(service_code, household)
+    version = current_version(service_code)
+    assert {r["code"] for r in version.requirements_of_kind(RequirementKind.FIELD)} == set(values)
+    start(phone, service_code, household)
+    answer_fields(phone, service_code, values)
+    app = finish(phone, service_code)
+    assert set(app.form_data) >= set(values)
+
+
+def test_a_birth_certificate_from_whatsapp_alone(phone):
+    household = make_household()
+    head, wife = household["head"], household["wife"]
+    replies = texts(start(phone, "AKTA_LAHIR", household))
+    assert "satu per satu" in replies
+    assert "Nama lengkap anak" in replies and "(1/6)" in replies
+    assert "Jenis kelamin" in texts(phone.say("Putri Ayu Lestari"))
+    # A wrong choice: said what is wrong, asked again (as buttons: two choices).
+    again = phone.say("Wanita")
+    assert 'pilihan "Wanita" tidak dikenal' in texts(again)
+    assert again[-1]["interactive"]["type"] == "button"
+    assert [b["reply"]["id"] for b in again[-1]["interactive"]["action"]["buttons"]] == [
+        "fv:L", "fv:P"]  # fmt: skip
+    assert waiting_for() == ("anak", "sex")
+    assert "Tempat lahir" in texts(phone.tap("fv:P"))
+    assert "Tanggal lahir" in texts(phone.say("Serang"))
+    # Wrong dates: not a date, then a date in the future; each asked again.
+    wrong = texts(phone.say("31-02-2026"))
+    assert "tidak dapat dibaca" in wrong and "17-08-2024" in wrong and "Mohon jawab lagi" in wrong
+    assert waiting_for() == ("anak", "birth_date")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert "tidak boleh di masa depan" in texts(phone.say(tomorrow.strftime("%d-%m-%Y")))
+    born = timezone.localdate() - dt.timedelta(days=10)
+    assert "Nama ayah" in texts(phone.say(born.strftime("%d-%m-%Y")))
+    assert "Nama ibu" in texts(phone.say(head.name))
+    stored = texts(phone.say(wife.name))
+    assert "Tersimpan" in stored
+    app = Application.objects.get()
+    assert app.form_data["anak"] == {
+        "name": "Putri Ayu Lestari", "sex": "P", "birth_place": "Serang",
+        "birth_date": born.isoformat(), "father_name": head.name, "mother_name": wife.name,
+    }  # fmt: skip
+    assert conversation().state == "upload"  # then the papers
+    finish(phone, "AKTA_LAHIR")
+
+
+def test_a_move_out_within_the_province_from_whatsapp_alone(phone):
+    household = make_household()
+    child = household["child"]
+    assert "NIK yang pindah" in texts(start(phone, "PINDAH_KELUAR", household))
+    bad = texts(phone.say("3173000000000000"))
+    assert "Mohon jawab lagi" in bad
+    assert "Tanggal pindah" in texts(phone.say(child.nik))
+    moving = timezone.localdate() + dt.timedelta(days=7)  # a move may be announced ahead
+    desa = phone.say(moving.strftime("%d-%m-%Y"))
+    assert "Kode desa tujuan" in texts(desa) and "lewati" in texts(desa)
+    assert "RT tujuan" in texts(phone.say("36.03.01.2003"))
+    assert "RW tujuan" in texts(phone.say("3"))
+    assert "Kode pos tujuan" in texts(phone.say("4"))
+    assert "Alamat tujuan" in texts(phone.say("15710"))
+    assert "Tersimpan" in texts(phone.say("Jalan Raya Curug 12"))
+    app = Application.objects.get()
+    assert app.form_data["kepindahan"] == {
+        "niks": [child.nik], "moved_on": moving.isoformat(),
+        "destination": {"desa": "36.03.01.2003", "rt": "003", "rw": "004",
+                        "address": "Jalan Raya Curug 12", "postal_code": "15710"},
+    }  # fmt: skip
+    finish(phone, "PINDAH_KELUAR")
+
+
+def test_a_move_out_of_the_province_skips_the_desa_and_asks_the_kecamatan(phone):
+    household = make_household()
+    start(phone, "PINDAH_KELUAR", household)
+    phone.say(household["child"].nik)
+    phone.say(timezone.localdate().strftime("%d-%m-%Y"))
+    kecamatan = texts(phone.tap("go:skip"))
+    assert "Kode kecamatan tujuan" in kecamatan and "lewati" not in kecamatan
+    assert "tidak dikenal" in texts(phone.say("99.99.99"))
+    assert "Alamat tujuan" in texts(phone.say("31.74.01"))
+    phone.say("Jalan Kebon Jeruk 3, Jakarta")
+    app = Application.objects.get()
+    assert app.form_data["kepindahan"]["destination_kecamatan"] == "317401"
+    finish(phone, "PINDAH_KELUAR")
+
+
+def test_a_long_choice_is_a_paged_list_and_a_wrong_one_is_asked_again(phone):
+    household = make_household()
+    start(phone, "KK_UBAH", household)
+    phone.say(household["head"].nik)
+    fields = phone.say("x")[-1]
+    assert "pilihan" in texts([fields]) and "tidak dikenal" in texts([fields])
+    assert fields["interactive"]["type"] == "list"
+    blood = phone.tap("fv:blood_type", kind="list_reply")[-1]
+    rows = list_rows(blood)
+    assert len(rows) == 10 and rows[-1] == "fp:1"  # 13 blood types: paged
+    second = list_rows(phone.tap("fp:1", kind="list_reply")[-1])
+    assert second[0] == "fp:0" and "fv:-" in second and len(second) <= 10
+    assert "Tersimpan" in texts(phone.tap("fv:O+", kind="list_reply"))
+    app = Application.objects.get()
+    assert app.form_data["perubahan"] == {"nik": household["head"].nik,
+                                          "changes": {"blood_type": "O+"}}  # fmt: skip
+
+
+def test_a_field_filled_on_the_web_is_not_asked_and_the_desa_is_chosen_from_lists(phone):
+    household = make_household()
+    head = household["head"]
+    phone.tap("svc:KK_BARU", kind="list_reply")
+    identify(phone, head)
+    app = Application.objects.get()
+    services.fill_application(
+        application=app,
+        actor=Actor.citizen(head.pk),
+        form_data={"anggota": [household["child"].nik]},
+    )
+    kecamatan = phone.tap("go:continue")[-1]
+    assert "Desa/kelurahan" in texts([kecamatan]) and "(1/5)" in texts([kecamatan])
+    first = list_rows(kecamatan)[0]
+    assert first.startswith("fk:36.73.")
+    desa = phone.tap(first, kind="list_reply")[-1]
+    chosen = list_rows(desa)[0]
+    assert chosen.startswith("fv:" + first[3:])
+    assert "RT" in texts(phone.tap(chosen, kind="list_reply"))
+    assert "Mohon jawab lagi" in texts(phone.say("abc"))
+    phone.say("3")
+    phone.say("4")
+    phone.say("Jalan Baru 5")
+    assert "Tersimpan" in texts(phone.say("42112"))
+    app.refresh_from_db()
+    assert app.form_data["alamat"]["desa"] == chosen[3:]
+    assert app.form_data["anggota"] == [household["child"].nik]
+    finish(phone, "KK_BARU")
+
+
+def test_questions_are_asked_in_english_after_the_switch(phone):
+    household = make_household()
+    phone.say("English")
+    replies = texts(start(phone, "AKTA_LAHIR", household))
+    assert "one at a time" in replies
+    phone.say("Putri Ayu Lestari")
+    phone.tap("fv:P")
+    phone.say("Serang")
+    assert "cannot be read" in texts(phone.say("kemarin"))
