@@ -247,7 +247,7 @@ def test_questions_are_asked_in_english_after_the_switch(phone):
     household = make_household()
     phone.say("English")
     replies = texts(start(phone, "AKTA_LAHIR", household))
-    assert "one at a time" in replies
+    assert "one question at a time" in replies and "(1/6)" in replies
     phone.say("Putri Ayu Lestari")
     phone.tap("fv:P")
     phone.say("Serang")
