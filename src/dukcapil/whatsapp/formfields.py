@@ -225,7 +225,8 @@ def ask(turn: Turn, app: Application, requirement: dict, part: Part, answers: di
         if len(choices) <= messages.BUTTONS_MAX:
             turn.buttons(question, [Row(f"{CHOICE}{v}", label) for v, label in choices])
             return
-        rows = [Row(f"{CHOICE}{v}", label) for v, label in choices]
+        rows = [Row(f"{CHOICE}{v}", label, label if len(label) > messages.ROW_TITLE_MAX else "")
+                for v, label in choices]  # the whole label under a shortened title  # fmt: skip
         _list(turn, question + "\n" + _("Pilih dari daftar."), rows, page=page)
         return
     if part.widget == "date":

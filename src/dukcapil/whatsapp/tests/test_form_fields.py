@@ -252,3 +252,45 @@ def test_questions_are_asked_in_english_after_the_switch(phone):
     phone.tap("fv:P")
     phone.say("Serang")
     assert "cannot be read" in texts(phone.say("kemarin"))
+
+
+def test_a_whole_field_refused_by_the_cleaner_is_asked_again_from_its_start(phone):
+    household = make_household()
+    head, wife = household["head"], household["wife"]
+    start(phone, "AKTA_KAWIN", household)
+    assert "NIK istri" in texts(phone.say(wife.nik))  # each NIK is a living resident's...
+    refused = texts(phone.say(head.nik))  # ...but the husband's must be a man's
+    assert "Tanggal perkawinan" in refused
+    refused = texts(phone.say("01-01-2010"))
+    assert "NIK suami harus NIK laki-laki" in refused and "dari awal" in refused
+    assert waiting_for() == ("perkawinan", "husband_nik")
+    assert "perkawinan" not in Application.objects.get().form_data
+    phone.say(head.nik)
+    phone.say(wife.nik)
+    assert "Tersimpan" in texts(phone.say("01-01-2010"))
+    assert Application.objects.get().form_data["perkawinan"]["married_on"] == "2010-01-01"
+
+
+def test_an_optional_question_is_skipped_by_typing_lewati_and_long_labels_are_described(phone):
+    household = make_household()
+    start(phone, "AKTA_MATI", household)
+    phone.say(household["head"].nik)
+    assert "lewati" in texts(phone.say(timezone.localdate().strftime("%d-%m-%Y")))
+    assert "Tersimpan" in texts(phone.say("lewati"))
+    assert Application.objects.get().form_data["kematian"]["place"] == ""
+    assert formfields.match_choice("Kepercayaan terhadap Tuhan YME", [("kepercayaan",
+            "Kepercayaan terhadap Tuhan YME")]) == "kepercayaan"  # fmt: skip
+
+
+def test_a_long_choice_label_keeps_its_whole_text_in_the_row_description(phone):
+    household = make_household()
+    start(phone, "KK_UBAH", household)
+    phone.say(household["head"].nik)
+    religion = phone.tap("fv:religion", kind="list_reply")[-1]
+    rows = religion["interactive"]["action"]["sections"][0]["rows"]
+    last = rows[-1]
+    assert last["id"] == "fv:kepercayaan" and len(last["title"]) <= 24
+    assert last["description"] == "Kepercayaan terhadap Tuhan YME"
+    assert "Tersimpan" in texts(phone.say("Kristen"))  # typed as its label
+    changes = Application.objects.get().form_data["perubahan"]["changes"]
+    assert changes == {"religion": "kristen"}
