@@ -217,6 +217,8 @@ def on_delivery(turn: Turn, app: Application) -> None:
 
 def ask_submit(turn: Turn, app: Application) -> None:
     app.refresh_from_db()
+    if answers := formfields.summary(app):
+        turn.text(answers)
     body = _("Periksa sebelum diajukan:\nLayanan: %(service)s\nPemohon: %(name)s\n"
              "Berkas: %(files)s\nPengambilan: %(delivery)s") % {
         "service": app.service_version.name, "name": app.applicant.name,

@@ -348,3 +348,24 @@ def store_field(turn: Turn, app: Application, requirement: dict, answers: dict) 
         return False
     turn.text(_("Tersimpan: %(label)s.") % {"label": requirement_label(requirement)})
     return True
+
+
+def summary(app: Application) -> str:
+    """The form data of the draft as the citizen gave it, one line per answer, to check before
+    submitting (choices by their label)."""
+    lines = []
+    for requirement in field_requirements(app):
+        value = app.form_data.get(requirement["code"])
+        if not value:
+            continue
+        flat = portal_fields.parts_from_value(_field_type(requirement), value)
+        lines.append(f"*{requirement_label(requirement)}*")
+        for part in relevant_parts(requirement, flat):
+            given = str(flat.get(part.name, "") or "")
+            if not given:
+                continue
+            labels = dict(choices_of(requirement, part, flat))
+            if part.widget == "date" and parse_date(given):
+                given = parse_date(given).strftime("%d-%m-%Y")
+            lines.append(f"{part.label}: {labels.get(given, given)}".replace("\n", ", "))
+    return "\n".join(lines)
