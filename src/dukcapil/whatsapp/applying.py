@@ -354,6 +354,11 @@ def start_revision(turn: Turn, tracking_text: str, *, upload_now: bool = False) 
         return
     turn.conv.application = app
     flagged = _flagged_uploads(app)
+    if formfields.pending_fields(app) and not (upload_now and turn.media is not None and flagged):
+        turn.text(_("Permohonan %(number)s perlu perbaikan isian data.") % {
+            "number": app.tracking_display})  # fmt: skip
+        formfields.ask_next_field(turn, app)  # the flagged fields first, then the papers
+        return
     if not flagged:
         return resubmit(turn, app)
     turn.go(S.REVISION, upload=flagged[0]["code"])
@@ -363,11 +368,22 @@ def start_revision(turn: Turn, tracking_text: str, *, upload_now: bool = False) 
         "number": app.tracking_display, "label": requirement_label(flagged[0])})  # fmt: skip
 
 
+def continue_revision(turn: Turn, app: Application) -> None:
+    """After the flagged fields: the flagged papers, or the case goes back to the verifier."""
+    flagged = _flagged_uploads(app)
+    if not flagged:
+        return resubmit(turn, app)
+    turn.go(S.REVISION, upload=flagged[0]["code"])
+    turn.text(_("Kirim foto atau PDF baru: *%(label)s*") % {"label": requirement_label(flagged[0])})
+
+
 def on_revision(turn: Turn) -> None:
     app = _application(turn)
     if app is None or app.status != Status.NEEDS_REVISION:
         turn.reset()
         return menu(turn)
+    if turn.conv.data.get("field"):  # a flagged field's question is waiting for its answer
+        return formfields.on_answer(turn)
     if turn.media is None:
         turn.text(_("Kirim berkas perbaikannya sebagai foto atau PDF, atau ketik *batal*."))
         return
@@ -377,6 +393,8 @@ def on_revision(turn: Turn) -> None:
     if flagged:
         turn.go(S.REVISION, upload=flagged[0]["code"])
         turn.text(_("Diterima. Berikutnya: *%(label)s*") % {"label": requirement_label(flagged[0])})
+        return
+    if formfields.ask_next_field(turn, app):  # flagged fields still to answer
         return
     resubmit(turn, app)
 

@@ -99,7 +99,7 @@ def route(turn: Turn) -> None:  # noqa: C901 (one table of what a message can me
         return applying.start_revision(turn, reply[4:])
     if reply.startswith("doc:"):
         return applying.send_documents(turn, reply[4:])
-    answering = conv.state == S.REQUIREMENTS and bool(conv.data.get("field"))
+    answering = conv.state in (S.REQUIREMENTS, S.REVISION) and bool(conv.data.get("field"))
     if not answering and looks_like_tracking_number(turn.text_in):
         return applying.status(turn, tracking_text=turn.text_in)
     if word in GREETINGS and (not answering or word == "menu"):  # "P" may answer a question

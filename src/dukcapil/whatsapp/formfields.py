@@ -187,12 +187,30 @@ def _state(turn: Turn) -> dict[str, Any]:
     return turn.conv.data
 
 
+def pending_fields(app: Application) -> list[dict]:
+    """The fields still to answer: on a draft those not filled yet (on WhatsApp or on the web);
+    on a case sent back for revision those the verifier flagged and not given again since."""
+    from dukcapil.applications.models import RequirementVerdict, Status
+
+    if app.status == Status.NEEDS_REVISION:
+        flagged = set(app.verdicts.filter(verdict=RequirementVerdict.Verdict.NEEDS_REVISION)
+                      .values_list("requirement_code", flat=True))  # fmt: skip
+        revised = set(app.form_data.get("_revised", []))
+        return [r for r in field_requirements(app) if r["code"] in flagged - revised]
+    return [r for r in field_requirements(app) if r["code"] not in app.form_data]
+
+
+def _asking_state(app: Application) -> str:
+    from dukcapil.applications.models import Status
+
+    return S.REVISION if app.status == Status.NEEDS_REVISION else S.REQUIREMENTS
+
+
 def ask_next_field(turn: Turn, app: Application) -> bool:
-    """Ask the next question of the first field the draft lacks; False when every field is
-    filled (on WhatsApp or on the web)."""
-    for requirement in field_requirements(app):
-        if requirement["code"] in app.form_data:
-            continue
+    """Ask the next question of the first pending field (:func:`pending_fields`); False when
+    there is none left."""
+    state = _asking_state(app)
+    for requirement in pending_fields(app):
         answers = dict(_state(turn).get("answers") or {})
         if _state(turn).get("field") != requirement["code"]:
             answers = {}
@@ -202,11 +220,10 @@ def ask_next_field(turn: Turn, app: Application) -> bool:
                 app.refresh_from_db()
                 continue
             return True
-        turn.go(S.REQUIREMENTS, field=requirement["code"], part=part.name, answers=answers,
-                kec="", page=0)  # fmt: skip
+        turn.go(state, field=requirement["code"], part=part.name, answers=answers, kec="", page=0)
         ask(turn, app, requirement, part, answers)
         return True
-    turn.go(S.REQUIREMENTS, field="", part="", answers={}, kec="", page=0)
+    turn.go(state, field="", part="", answers={}, kec="", page=0)
     return False
 
 
@@ -271,32 +288,42 @@ def ask_desa(turn: Turn, app: Application, question: str, *, page: int = 0) -> N
     _list(turn, f"{question}\n{hint}", rows, page=page)
 
 
+def _then(turn: Turn, app: Application) -> None:
+    """After the last field: the uploads of a draft, or the flagged papers of a revision."""
+    from dukcapil.applications.models import Status
+    from dukcapil.whatsapp import applying
+
+    if app.status == Status.NEEDS_REVISION:
+        return applying.continue_revision(turn, app)
+    applying.ask_next_upload(turn)
+
+
 def on_answer(turn: Turn) -> None:
     """An answer to the question asked (``data["field"]``/``data["part"]``)."""
-    from dukcapil.whatsapp.applying import _application, ask_next_upload
+    from dukcapil.applications.models import Status
+    from dukcapil.whatsapp.applying import _application
+    from dukcapil.whatsapp.turn import menu
 
     app = _application(turn)
     data = _state(turn)
-    if app is None:
+    if app is None or app.status not in (Status.DRAFT, Status.NEEDS_REVISION):
         turn.reset()
-        from dukcapil.whatsapp.turn import menu
-
         return menu(turn)
     requirement = app.service_version.requirement(data.get("field", ""))
     answers = dict(data.get("answers") or {})
     part = next((p for p in relevant_parts(requirement, answers) if p.name == data.get("part")),
                 None) if requirement else None  # fmt: skip
-    if requirement is None or part is None or requirement["code"] in app.form_data:
+    if requirement is None or part is None or requirement not in pending_fields(app):
         if not ask_next_field(turn, app):
-            ask_next_upload(turn)
+            _then(turn, app)
         return
     reply = turn.reply_id
     if reply.startswith(PAGE):
         page = int(reply.removeprefix(PAGE) or 0)
-        turn.go(S.REQUIREMENTS, page=page)
+        turn.go(_asking_state(app), page=page)
         return ask(turn, app, requirement, part, answers, page=page)
     if reply.startswith(KECAMATAN):
-        turn.go(S.REQUIREMENTS, kec=reply.removeprefix(KECAMATAN), page=0)
+        turn.go(_asking_state(app), kec=reply.removeprefix(KECAMATAN), page=0)
         return ask(turn, app, requirement, part, answers)
     field_type = _field_type(requirement)
     choices = choices_of(requirement, part, answers)
@@ -322,9 +349,9 @@ def on_answer(turn: Turn) -> None:
             return ask(turn, app, requirement, part, answers,
                        prefix=error_text(exc) + "\n" + _("Mohon jawab lagi."))  # fmt: skip
     answers[part.name] = value
-    turn.go(S.REQUIREMENTS, answers=answers, kec="", page=0)
+    turn.go(_asking_state(app), answers=answers, kec="", page=0)
     if not ask_next_field(turn, app):
-        ask_next_upload(turn)
+        _then(turn, app)
 
 
 def _value(requirement: dict, answers: dict[str, str]) -> Any:
@@ -341,8 +368,8 @@ def store_field(turn: Turn, app: Application, requirement: dict, answers: dict) 
                                       form_data={requirement["code"]: value})  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
         first = relevant_parts(requirement, {})[0]
-        turn.go(S.REQUIREMENTS, field=requirement["code"], part=first.name, answers={}, kec="",
-                page=0)  # fmt: skip
+        turn.go(_asking_state(app), field=requirement["code"], part=first.name, answers={},
+                kec="", page=0)  # fmt: skip
         ask(turn, app, requirement, first, {}, prefix=error_text(exc) + "\n" + _(
             "Mohon isi lagi bagian ini dari awal."))  # fmt: skip
         return False

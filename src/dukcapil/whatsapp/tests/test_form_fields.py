@@ -306,3 +306,37 @@ def test_a_long_choice_label_keeps_its_whole_text_in_the_row_description(phone):
     assert "Tersimpan" in texts(phone.say("Kristen"))  # typed as its label
     changes = Application.objects.get().form_data["perubahan"]["changes"]
     assert changes == {"religion": "kristen"}
+
+
+def test_a_flagged_field_is_answered_again_in_the_chat_and_the_case_goes_back(phone):
+    from dukcapil.applications import workflow
+    from dukcapil.applications.testing import make_application, verifier_of
+
+    household = make_household()
+    verifier = verifier_of()
+    app = make_application("AKTA_LAHIR", household=household)
+    app = workflow.claim(application=app, actor=verifier)
+    services.record_verdict(application=app, actor=verifier, requirement_code="anak",
+                            verdict="needs_revision", reason="data_mismatch")  # fmt: skip
+    workflow.request_revision(
+        application=app,
+        actor=verifier,
+        reasons=[{"requirement": "anak", "reason": "data_mismatch"}],
+    )
+    phone.say("status")
+    identify(phone, household["head"])
+    asked = texts(phone.tap(f"rev:{app.tracking_number}"))
+    assert "perbaikan isian data" in asked and "Nama lengkap anak" in asked
+    assert conversation().state == "revision"
+    phone.say("Putri Ayu Lestary")
+    phone.tap("fv:P")
+    phone.say("Serang")
+    assert "tidak dapat dibaca" in texts(phone.say("kemarin"))
+    phone.say((timezone.localdate() - dt.timedelta(days=9)).strftime("%d-%m-%Y"))
+    phone.say(household["head"].name)
+    done = texts(phone.say(household["wife"].name))
+    assert "sudah kami terima" in done
+    app.refresh_from_db()
+    assert app.status == Status.SUBMITTED
+    assert app.form_data["anak"]["name"] == "Putri Ayu Lestary"
+    assert "anak" in app.form_data["_revised"]
