@@ -17,6 +17,7 @@ from dukcapil.applications.models import (
     Attachment,
     RequirementVerdict,
 )
+from dukcapil.registry.selectors import PreparedLookup
 
 
 def _number(text: str) -> str:
@@ -37,6 +38,30 @@ PUBLIC_STATUS_FIELDS = (
 )  # fmt: skip
 
 
+# The two reads of a status lookup, compiled once and prepared on PostgreSQL (see
+# registry.selectors.PreparedLookup): a lookup is cheap, and compiling and planning its queries
+# anew was the larger part of its cost. Only what render.public_status shows is read: the rows
+# are wide. Any other field still loads (with a query of its own).
+_PUBLIC_APPLICATION = PreparedLookup(
+    lambda number, birth_date: (
+        Application.objects.select_related("service_version__service")
+        .only(*PUBLIC_STATUS_FIELDS)
+        .filter(tracking_number=number)
+        .filter(applicant__birth_date=birth_date)  # the values' order
+    ),
+    "0" * 9,
+    dt.date(2000, 1, 1),
+)
+_PUBLIC_EVENTS = PreparedLookup(
+    lambda application_id: (
+        ApplicationEvent.objects.filter(application_id=application_id)
+        .only("application_id", "transition", "from_status", "to_status", "data", "at")
+        .order_by("at", "id")
+    ),
+    0,
+)
+
+
 def public_status(
     *, tracking_text: str, birth_date: dt.date
 ) -> tuple[Application, list[ApplicationEvent]]:
@@ -44,25 +69,12 @@ def public_status(
     events. Unknown number and wrong birth date get the same 404: nobody learns that a number
     exists without knowing whose it is."""
     number = _number(tracking_text)
-    app = (
-        Application.objects.select_related("service_version__service")
-        # What render.public_status shows, no more: the rows are wide, and compiling and reading
-        # every column was the larger part of a lookup's cost. Any other field still loads
-        # (with a query of its own).
-        .only(*PUBLIC_STATUS_FIELDS)
-        .filter(tracking_number=number, applicant__birth_date=birth_date)
-        .first()
-    )
+    app = _PUBLIC_APPLICATION.first(number, birth_date)  # the number is unique
     if app is None:
         raise Http404(
             _("Permohonan tidak ditemukan. Periksa nomor registrasi dan tanggal lahir pemohon.")
         )
-    events = list(
-        ApplicationEvent.objects.filter(application=app)
-        .only("application_id", "transition", "from_status", "to_status", "data", "at")
-        .order_by("at", "id")
-    )
-    return app, events
+    return app, _PUBLIC_EVENTS.all(app.pk)
 
 
 def _not_found() -> Http404:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from ninja.responses import NinjaJSONEncoder
+
+from dukcapil.api.schemas import StatusOut
 from dukcapil.applications import tracking, workflow
 from dukcapil.applications.testing import make_application, make_household, verifier_of
 
@@ -18,6 +22,12 @@ def _typo(number: str) -> str:
     """The number with one character changed: caught by the check character."""
     replacement = "X" if number[3] != "X" else "Y"
     return number[:3] + replacement + number[4:]
+
+
+def _as_the_schema_makes_it(body: dict) -> dict:
+    """What django-ninja answers when it validates ``body`` into StatusOut and dumps it (the
+    view renders its dict as it is: it must be exactly that)."""
+    return json.loads(json.dumps(StatusOut.model_validate(body).model_dump(), cls=NinjaJSONEncoder))
 
 
 @pytest.fixture
@@ -39,6 +49,7 @@ def test_the_applicant_sees_state_service_due_date_and_timeline(client, app):
         ("submit", "submitted")
     ]
     assert body["revision_reasons"] == []
+    assert body == _as_the_schema_makes_it(body)
 
 
 def test_labels_follow_the_request_language(client, app):
@@ -119,6 +130,7 @@ def test_revision_reasons_are_shown_and_staff_names_are_not(client):
     assert [e["to_status"]["code"] for e in body["timeline"]] == [
         "submitted", "in_review", "needs_revision"
     ]  # fmt: skip
+    assert body == _as_the_schema_makes_it(body)
     text = response.content.decode()
     assert verifier.user.username not in text
     assert "catatan internal" not in text
@@ -132,6 +144,7 @@ def test_a_rejection_shows_its_reason(client):
     body = client.get(_url(app.tracking_number, app.applicant.birth_date.isoformat())).json()
     assert body["status"]["code"] == "rejected"
     assert body["decision_reason"] == "Laporan kehilangan tidak sah"
+    assert body == _as_the_schema_makes_it(body)
 
 
 def test_lookups_are_limited_per_address_with_retry_after(client, app, settings):
