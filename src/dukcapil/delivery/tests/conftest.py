@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 
 import pytest
@@ -57,20 +56,3 @@ def deliver_webhook(client, fake: FakePosServer, resi: str, events: list[dict], 
         content_type="application/json",
         headers={"X-Pos-Signature": headers["X-Pos-Signature"]},
     )
-
-
-@pytest.fixture
-def migrated_data(transactional_db) -> None:  # noqa: ANN001
-    """Transactional tests: the data the migrations load (regions, catalogue) is there even when
-    an earlier transactional test flushed it and the serialized copy was not restored (after a
-    Playwright test, Django's connection object in this context no longer carries it)."""
-    from django.apps import apps
-
-    from dukcapil.regions.models import Province
-
-    if Province.objects.exists():
-        return
-    from dukcapil.regions.loading import load_regions
-
-    load_regions(apps, None)
-    importlib.import_module("dukcapil.catalog.migrations.0002_load_catalogue").load(apps, None)

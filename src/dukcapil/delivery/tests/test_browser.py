@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres,
 
 
 def test_officer_books_prints_and_sees_the_delivery(
-    migrated_data, browser_page, live_server, fake_pos, dispatch_officer, settings
+    browser_page, live_server, fake_pos, dispatch_officer, settings
 ):
     settings.POS_CALLBACK_URL = f"{live_server.url}/webhooks/pos"
     app = issued_application()

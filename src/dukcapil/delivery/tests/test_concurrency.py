@@ -17,9 +17,7 @@ pytestmark = [pytest.mark.postgres,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]  # fmt: skip
 
 
-def test_the_same_delivery_webhook_twice_at_once_completes_once(
-    migrated_data, fake_pos, dispatcher
-):
+def test_the_same_delivery_webhook_twice_at_once_completes_once(fake_pos, dispatcher):
     app = issued_application()
     shipment = services.create_shipment(application=app, direction="delivery", actor=dispatcher)
     event = fake_pos.scan(shipment.receipt_number, "DELIVERED", receiver_name="Budi Santoso")

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.postgres,
 
 
 def test_fake_pos_calls_our_webhook_over_http_until_delivered(
-    migrated_data, live_server, fake_pos, dispatcher, settings
+    live_server, fake_pos, dispatcher, settings
 ):
     settings.POS_CALLBACK_URL = f"{live_server.url}/webhooks/pos"
     app = issued_application()
@@ -46,7 +46,7 @@ def test_fake_pos_calls_our_webhook_over_http_until_delivered(
 
 
 def test_a_webhook_signed_with_another_secret_is_refused_over_http(
-    migrated_data, live_server, fake_pos, dispatcher, settings
+    live_server, fake_pos, dispatcher, settings
 ):
     settings.POS_CALLBACK_URL = f"{live_server.url}/webhooks/pos"
     app = issued_application()

@@ -15,7 +15,6 @@ from dukcapil.documents.testing import approved_application
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("events_cleared_at_teardown"),
 ]
 
 

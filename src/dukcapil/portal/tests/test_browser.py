@@ -19,7 +19,6 @@ from dukcapil.applications.testing import PDF, PNG, make_application, make_house
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("events_cleared_at_teardown"),
 ]
 
 ARTIFACT_DIR = Path(__file__).resolve().parents[4] / "var" / "artifacts"

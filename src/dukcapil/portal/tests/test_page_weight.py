@@ -20,7 +20,6 @@ from dukcapil.regions.models import Desa
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("events_cleared_at_teardown"),
 ]
 
 BUDGET = 60 * 1024
