@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dukcapil.applications import tracking
-from dukcapil.whatsapp import applying
+from dukcapil.whatsapp import applying, formfields
 from dukcapil.whatsapp.models import Conversation, InboundMessage
 from dukcapil.whatsapp.turn import S, Turn, menu
 
@@ -36,6 +36,7 @@ def handle(*, conversation: Conversation, inbound: InboundMessage) -> None:
     """Answer one inbound message; runs inside the transaction that recorded it."""
     turn = Turn(conversation, inbound)
     identity_answer = conversation.state in (S.IDENTITY_NIK, S.IDENTITY_KK, S.IDENTITY_BIRTH)
+    identity_answer = identity_answer or formfields.asks_identity_number(conversation)
     word = turn.word
     if word in ENGLISH | INDONESIAN:
         conversation.language = "en" if word in ENGLISH else "id"
@@ -51,7 +52,8 @@ def handle(*, conversation: Conversation, inbound: InboundMessage) -> None:
 
 
 def mask_identity_answer(inbound: InboundMessage) -> None:
-    """The message log keeps no NIK, KK number or birth date in clear: only the last digits."""
+    """The message log keeps no NIK, KK number or birth date in clear: only the last digits (also
+    of the NIKs and KK numbers given as form answers)."""
 
     def mask(text: str) -> str:
         count = sum(c.isdigit() for c in text)

@@ -86,6 +86,16 @@ def choices_of(requirement: dict, part: Part, answers: dict[str, str]) -> list[t
     return []
 
 
+def asks_identity_number(conversation: Any) -> bool:
+    """Whether the question waiting for an answer asks NIKs or a KK number (the message log then
+    keeps only their last digits, as for the identity check)."""
+    data = conversation.data or {}
+    if conversation.state not in (S.REQUIREMENTS, S.REVISION) or not data.get("field"):
+        return False
+    part = str(data.get("part", ""))
+    return part.endswith("nik") or part in ("niks", "join_kk")
+
+
 # ---------------------------------------------------------------------------------------------
 # Checking one answer
 

@@ -340,3 +340,17 @@ def test_a_flagged_field_is_answered_again_in_the_chat_and_the_case_goes_back(ph
     assert app.status == Status.SUBMITTED
     assert app.form_data["anak"]["name"] == "Putri Ayu Lestary"
     assert "anak" in app.form_data["_revised"]
+
+
+def test_niks_given_as_answers_are_kept_masked_in_the_message_log(phone):
+    from dukcapil.whatsapp.models import InboundMessage
+
+    household = make_household()
+    child = household["child"]
+    start(phone, "PINDAH_KELUAR", household)
+    phone.say(child.nik)
+    logged = InboundMessage.objects.order_by("-pk").values_list("text", flat=True)[0]
+    assert child.nik not in logged and logged.endswith(child.nik[-2:]) and "•" in logged
+    assert Application.objects.get().form_data == {}  # stored once the whole field is answered
+    phone.say("Serang")  # not a NIK question: kept as typed
+    assert InboundMessage.objects.order_by("-pk").values_list("text", flat=True)[0] == "Serang"
