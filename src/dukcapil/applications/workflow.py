@@ -166,13 +166,31 @@ def _transition(
     guard: Callable[[Application], None] | None = None,
     effect: Callable[[Application], Iterable[str]] | None = None,
 ) -> Application:
-    t = TRANSITIONS[name]
     with transaction.atomic():
         app = (
             Application.objects.select_for_update(of=("self",))
             .select_related("office", "service_version")
             .get(pk=application.pk)
         )
+        return _transition_locked(
+            app, name, actor, note=note, data=data, guard=guard, effect=effect
+        )
+
+
+def _transition_locked(
+    app: Application,
+    name: str,
+    actor: Actor,
+    *,
+    note: str = "",
+    data: dict | None = None,
+    guard: Callable[[Application], None] | None = None,
+    effect: Callable[[Application], Iterable[str]] | None = None,
+) -> Application:
+    """The rest of :func:`_transition`, on ``app`` read and locked (``SELECT … FOR UPDATE``, with
+    its office and service version) in the caller's transaction, which this one joins."""
+    t = TRANSITIONS[name]
+    with transaction.atomic(savepoint=False):
         _check_actor(t, app, actor)
         _require_state(t, app)
         if guard is not None:
@@ -254,13 +272,17 @@ def resubmit(*, application: Application, actor: Actor, note: str = "") -> Appli
     return _transition(application, "resubmit", actor, note=note, guard=guard, effect=effect)
 
 
-def claim(*, application: Application, actor: Actor) -> Application:
+def _claim_effect(actor: Actor) -> Callable[[Application], list[str]]:
     def effect(app: Application) -> list[str]:
         app.assigned_to = actor.user
         app.claimed_at = timezone.now()
         return ["assigned_to", "claimed_at"]
 
-    return _transition(application, "claim", actor, effect=effect)
+    return effect
+
+
+def claim(*, application: Application, actor: Actor) -> Application:
+    return _transition(application, "claim", actor, effect=_claim_effect(actor))
 
 
 def claim_next(*, actor: Actor, queryset=None) -> Application | None:  # noqa: ANN001
@@ -274,21 +296,24 @@ def claim_next(*, actor: Actor, queryset=None) -> Application | None:  # noqa: A
     if actor.kind != STAFF or actor.role != Role.VERIFIER:
         raise PermissionDenied(_("Hanya verifikator yang dapat mengambil permohonan."))
     candidates = verifier_queue(actor.user) if queryset is None else queryset
-    # Only the id: claim() reads the row again under its lock, so the joins and wide columns of
-    # the staff selector would be read (and planned) twice on the busiest query of the queue.
+    # The row as a transition reads it (with its office and service version), locked by this
+    # very query: the claim goes on with it in the same transaction, without reading it again
+    # or a savepoint (three round trips fewer on the busiest write of the queue).
     candidates = (
         candidates.filter(status=S.SUBMITTED)
         .order_by("due_date", "submitted_at", "id")
         .select_related(None)
-        .only("pk")
+        .select_related("office", "service_version")
     )
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        else:
+            candidates = candidates.select_for_update(of=("self",))
         application = candidates.first()
         if application is None:
             return None
-        return claim(application=application, actor=actor)
+        return _transition_locked(application, "claim", actor, effect=_claim_effect(actor))
 
 
 def release(*, application: Application, actor: Actor, note: str = "") -> Application:
