@@ -191,8 +191,18 @@ def dispatch_pending(
 
     collected = client.collect_calls()
     if concurrency > 1 and len(to_send) > 1:
-        with ThreadPoolExecutor(max_workers=min(concurrency, len(to_send))) as pool:
-            list(pool.map(send, to_send))
+        # Each thread takes the next message from one shared iterator (in order, balanced,
+        # without a future and a queue hand-off per message).
+        pending = iter(to_send)
+
+        def drain() -> None:
+            for o in pending:
+                send(o)
+
+        workers = min(concurrency, len(to_send))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(drain) for _ in range(workers)]:
+                future.result()
     else:
         for o in to_send:
             send(o)
