@@ -9,9 +9,9 @@ gets a 200 and may deliver the same update twice, so processing is idempotent (s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
-import uuid
 
 import psycopg
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from psycopg import sql
 
 from dukcapil.whatsapp.models import WebhookDelivery
 
@@ -70,24 +71,36 @@ def store_and_enqueue(body: bytes) -> None:
             delivery = WebhookDelivery.objects.create(body=body)
             process_delivery.enqueue(delivery.pk)
         return
-    task = process_delivery
-    params = (body, uuid.uuid4(), task.priority, task.module_path, task.queue_name,
-              task.backend, task.run_after or _DATE_MAX)  # fmt: skip
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:  # server-side binding, prepared
-        cursor.execute(_STORE_SQL, params, prepare=True)
+        cursor.execute(_store_sql(), (body,), prepare=True)
 
 
-_DATE_MAX = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)  # django_tasks_db's "no run_after"
-_STORE_SQL = (
-    "WITH d AS (INSERT INTO whatsapp_webhookdelivery (body, received_at, error)"
-    " VALUES (%b, now(), '') RETURNING id)"
-    " INSERT INTO django_tasks_database_dbtaskresult (id, status, enqueued_at, args_kwargs,"
-    " priority, task_path, worker_ids, queue_name, backend_name, run_after,"
-    " exception_class_path, traceback)"
-    " SELECT %s, 'READY', now(), jsonb_build_object('args', jsonb_build_array(d.id),"
-    " 'kwargs', '{}'::jsonb), %s, %s, '[]'::jsonb, %s, %s, %s, '', '' FROM d"
-)
+@functools.cache
+def _store_sql() -> sql.Composed:
+    """The statement of :func:`store_and_enqueue`, built once: the job's fixed columns (task
+    path, queue, backend, priority) as literals, its id a random UUID like the model's default,
+    ``run_after`` django_tasks_db's "none" (9999-01-01)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from dukcapil.whatsapp.tasks import process_delivery as task
+
+    run_after = task.run_after or dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+    return sql.SQL(
+        "WITH d AS (INSERT INTO {deliveries} (body, received_at, error)"
+        " VALUES (%b, now(), '') RETURNING id)"
+        " INSERT INTO {jobs} (id, status, enqueued_at, args_kwargs, priority, task_path,"
+        " worker_ids, queue_name, backend_name, run_after, exception_class_path, traceback)"
+        " SELECT gen_random_uuid(), 'READY', now(),"
+        " jsonb_build_object('args', jsonb_build_array(d.id), 'kwargs', '{{}}'::jsonb),"
+        " {priority}, {path}, '[]'::jsonb, {queue}, {backend}, {run_after}, '', '' FROM d"
+    ).format(
+        deliveries=sql.Identifier(WebhookDelivery._meta.db_table),
+        jobs=sql.Identifier(DBTaskResult._meta.db_table),
+        priority=sql.Literal(task.priority), path=sql.Literal(task.module_path),
+        queue=sql.Literal(task.queue_name), backend=sql.Literal(task.backend),
+        run_after=sql.Literal(run_after),
+    )  # fmt: skip
 
 
 def _raw_body(request: HttpRequest) -> bytes | None:
