@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,14 +204,21 @@ def submit_for_caller(
             **{code: "attachments" for code, _data, _name in files},
         }
         raise _qualified(e, service_code, sent) from e
-    # The same digest and type add_attachment stored, computed here rather than read back.
+    # What was stored: images are re-encoded (metadata stripped), so the digest, type and size
+    # are the stored file's, not those of the bytes received.
+    by_code = {
+        a.requirement_code: a
+        for a in application.attachments.filter(superseded=False).only(
+            "requirement_code", "sha256", "content_type", "size"
+        )
+    }
     stored = [
         StoredFile(
             requirement=code,
-            sha256=hashlib.sha256(data).hexdigest(),
-            content_type=application_services.sniff_content_type(data[:16]) or "",
-            size=len(data),
+            sha256=by_code[code].sha256,
+            content_type=by_code[code].content_type,
+            size=by_code[code].size,
         )
-        for code, data, _name in files
+        for code, _data, _name in files
     ]
     return Submission(application=application, files=stored)

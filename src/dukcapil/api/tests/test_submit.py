@@ -53,6 +53,35 @@ def test_submit_with_api_key_creates_application_with_attachments_event_and_noti
     assert ApiKey.objects.get().last_used_at is not None
 
 
+def test_the_answer_describes_the_stored_file_of_a_reencoded_photo(client, serang_key, household):
+    """A photo with metadata is stored re-encoded without it: the answer's digest, type and size
+    are those of the stored file, which the client can check against what it later downloads."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "Kamera Uji"  # Make
+    raw = io.BytesIO()
+    image.save(raw, format="JPEG", exif=exif.tobytes())
+    photo = raw.getvalue()
+    body = submission(household=household)
+    code = sorted(body["attachments"])[0]
+    body["attachments"][code] = {"content_base64": b64(photo), "filename": "ktp.jpg"}
+
+    response = post_json(client, SUBMIT_URL, body, **bearer(serang_key))
+
+    assert response.status_code == 201, response.json()
+    answer = {a["requirement"]: a for a in response.json()["attachments"]}[code]
+    stored = Application.objects.get(
+        tracking_number=response.json()["tracking_number"]
+    ).attachments.get(requirement_code=code)
+    assert stored.file.read() != photo  # re-encoded, its metadata gone
+    assert answer["sha256"] == stored.sha256 != hashlib.sha256(photo).hexdigest()
+    assert (answer["content_type"], answer["size"]) == (stored.content_type, stored.size)
+
+
 def test_the_key_may_come_in_the_x_api_key_header(client, serang_key, household):
     response = post_json(
         client, SUBMIT_URL, submission(household=household), **{"X-API-Key": serang_key.key}
