@@ -154,7 +154,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Reverse proxies in front of the web server that append to X-Forwarded-For (core.net.client_ip):
+# every throttle and the staff lockout count the address the outermost of them saw.
+DUKCAPIL_TRUSTED_PROXIES = env_int("DUKCAPIL_TRUSTED_PROXIES", 0)
+
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "dukcapil.core.net.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

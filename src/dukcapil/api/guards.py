@@ -6,8 +6,9 @@ The public status lookup needs a tracking number *and* a birth date; the limit k
 trying birth dates (or numbers) by the thousand. The counter lives in the configured cache: the
 local-memory default counts per process, a shared cache (Redis, database) counts per deployment.
 
-The address is ``REMOTE_ADDR``: behind a reverse proxy that must be the client's address as the
-proxy saw it (set by the WSGI server from a trusted header), never a header the client controls.
+The address is :func:`dukcapil.core.net.client_ip`: ``REMOTE_ADDR``, or behind
+``DUKCAPIL_TRUSTED_PROXIES`` reverse proxies the address the outermost of them saw, never an entry
+of ``X-Forwarded-For`` that the client wrote itself.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from dukcapil.api.errors import error_response
+from dukcapil.core.net import client_ip
 
 DEFAULT_LIMITS = {"status": (30, 60)}  # 30 lookups a minute from one address
 
@@ -44,7 +46,7 @@ def rate_limited(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
             requests, seconds = _limit(name)
             now = time.time()
             window = int(now // seconds)
-            key = f"api-rate:{name}:{request.META.get('REMOTE_ADDR', '')}:{window}"
+            key = f"api-rate:{name}:{client_ip(request)}:{window}"
             # add() then incr(): atomic in every cache backend that Django ships.
             cache.add(key, 0, timeout=seconds + 1)
             try:

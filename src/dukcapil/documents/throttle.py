@@ -9,12 +9,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 
+from dukcapil.core.net import client_ip
 from dukcapil.documents.models import VerificationThrottle
 
 
 def client_key(request: HttpRequest) -> str:
     # The address is hashed: the table keeps no visitor's address.
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
 
 

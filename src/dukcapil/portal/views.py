@@ -22,6 +22,7 @@ from dukcapil.applications.models import Application, Status
 from dukcapil.applications.selectors import get_by_tracking_number
 from dukcapil.catalog.models import Applicant
 from dukcapil.catalog.selectors import current_version
+from dukcapil.core.net import client_ip
 from dukcapil.portal import receipt, selectors, services, session
 from dukcapil.portal.formpage import form_context
 from dukcapil.portal.forms import IdentityForm, StatusForm
@@ -34,7 +35,7 @@ CANCELLABLE = workflow.TRANSITIONS["cancel"].sources
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def status_url(request: HttpRequest, app: Application) -> str:
