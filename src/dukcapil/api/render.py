@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from dukcapil.accounts.models import User
+from dukcapil.api.schemas import ACTION_NAMES
 from dukcapil.api.services import StoredFile
 from dukcapil.applications import workflow
 from dukcapil.applications.actors import Actor
@@ -197,5 +198,9 @@ def staff_detail(app: Application, *, user: User) -> dict[str, Any]:
             }
             for e in events
         ],  # fmt: skip
-        "allowed_actions": [t.name for t in workflow.allowed_transitions(app, Actor.staff(user))],
+        "allowed_actions": [
+            t.name
+            for t in workflow.allowed_transitions(app, Actor.staff(user))
+            if t.name in ACTION_NAMES
+        ],
     }

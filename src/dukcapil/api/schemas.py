@@ -227,10 +227,13 @@ class StaffDetail(StaffSummary):
     allowed_actions: list[str] = Field(description="Actions this user can take now")
 
 
+# Issuing (signing the documents after the TOTP is entered again), printing cards and shipping
+# (booking the parcel with the courier) are done in the documents and delivery apps, which make
+# the transition themselves: the API does not offer them as bare steps.
 Action = Literal[
-    "claim", "release", "request_revision", "approve", "reject", "issue", "mark_printed", "ship",
-    "ready_for_pickup", "complete",
+    "claim", "release", "request_revision", "approve", "reject", "ready_for_pickup", "complete",
 ]  # fmt: skip
+ACTION_NAMES: frozenset[str] = frozenset(Action.__args__)
 
 
 class RevisionReasonIn(StrictSchema):

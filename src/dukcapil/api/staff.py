@@ -99,9 +99,6 @@ ACTIONS: dict[str, Callable[[Application, Actor, ActionIn], Application]] = {
     "reject": lambda app, actor, body: workflow.reject(
         application=app, actor=actor, reason=body.reason
     ),
-    "issue": _with_note(workflow.issue),
-    "mark_printed": _with_note(workflow.mark_printed),
-    "ship": _with_note(workflow.ship),
     "ready_for_pickup": _with_note(workflow.mark_ready_for_pickup),
     "complete": _with_note(workflow.complete),
 }  # fmt: skip

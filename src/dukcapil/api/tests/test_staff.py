@@ -131,7 +131,7 @@ def test_claim_then_approve_through_the_api(staff_client, verifier, serang_apps)
 def test_an_action_from_the_wrong_state_is_409(staff_client, verifier, serang_apps):
     app = serang_apps[0]
     dispatcher = make_staff(Role.DISPATCH_OFFICER, regency="36.73")
-    not_issued = post_json(staff_client(dispatcher), _action(app, "ship"), {})
+    not_issued = post_json(staff_client(dispatcher), _action(app, "ready_for_pickup"), {})
     assert not_issued.status_code == 409
     assert set(not_issued.json()) == {"detail", "errors"}
     claimed_by_other = make_staff(Role.VERIFIER, regency="36.73")
@@ -278,3 +278,21 @@ def test_a_role_that_sees_identifiers_masked_gets_them_masked_in_form_data_too(s
     assert body["applicant"]["nik"] != head_nik
     assert body["form_data"]["perubahan"]["nik"] != head_nik
     assert body["form_data"]["perubahan"]["changes"] == {"occupation": "Wiraswasta"}
+
+
+@pytest.mark.parametrize("action", ["issue", "mark_printed", "ship"])
+def test_issuing_printing_and_shipping_are_not_bare_api_steps(
+    staff_client, verifier, serang_apps, action
+):
+    """Issuing signs the documents (after the TOTP again), printing spends blank cards and
+    shipping books the parcel: the documents and delivery apps make those transitions."""
+    app = serang_apps[0]
+    workflow.claim(application=app, actor=Actor.staff(verifier))
+    app = workflow.approve(application=app, actor=Actor.staff(verifier))
+    signer = make_staff(Role.SIGNING_OFFICIAL, regency="36.73")
+    response = post_json(staff_client(signer), _action(app, action), {})
+    assert response.status_code == 422
+    app.refresh_from_db()
+    assert app.status == Status.APPROVED
+    detail = staff_client(signer).get(f"/api/v1/staff/applications/{app.tracking_number}")
+    assert "issue" not in detail.json()["allowed_actions"]
