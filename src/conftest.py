@@ -34,17 +34,21 @@ def default_language():
     translation.activate("id")
 
 
+def _transactional(item: pytest.Item) -> bool:
+    """Whether the test runs outside a test transaction (and so ends with a flush)."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or (
+        "live_server" in getattr(item, "fixturenames", ())
+    )
+
+
 @pytest.fixture(autouse=True)
 def append_only_events_flushable(request):
     """Transactional tests end with a flush. On SQLite it deletes row by row and meets the
     trigger that keeps the event history append-only: the events are deleted just before, with
     the trigger lifted for that moment (PostgreSQL flushes with TRUNCATE, which it does not see).
     """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or (
-        "live_server" in request.fixturenames
-    )
-    if not transactional:
+    if not _transactional(request.node):
         yield
         return
     request.getfixturevalue("_django_db_helper")  # set up before this fixture, torn down after
@@ -217,10 +221,7 @@ def pytest_collection_modifyitems(config, items):  # noqa: ANN001
 
     for item in items:
         marker = item.get_closest_marker("django_db")
-        transactional = (marker and marker.kwargs.get("transaction")) or (
-            "live_server" in getattr(item, "fixturenames", ())
-        )
-        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+        if _transactional(item) and not (marker and marker.kwargs.get("serialized_rollback")):
             raise pytest.UsageError(
                 f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
             )
