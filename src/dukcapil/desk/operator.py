@@ -170,26 +170,20 @@ def application_form(request: HttpRequest, tracking_number: str) -> HttpResponse
 @operator_only
 def receipt_page(request: HttpRequest, tracking_number: str) -> HttpResponse:
     app = _case(request, tracking_number)
-    url = status_url(request, app)
-    return render(request, "desk/operator/receipt.html", {
-        "app": app, "lines": receipt.lines(app), "qr": receipt.qr_svg(url), "status_url": url,
-    })  # fmt: skip
+    context = receipt.page_context(app, status_url=status_url(request, app))
+    return render(request, "desk/operator/receipt.html", context)
 
 
 @require_GET
 @operator_only
 def receipt_pdf(request: HttpRequest, tracking_number: str) -> HttpResponse:
     app = _case(request, tracking_number)
-    size = request.GET.get("ukuran", "a5")
-    if size not in receipt.SIZES:
-        size = "a5"
-    pdf = receipt.receipt_pdf(app, status_url=status_url(request, app), size=size)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="tanda-terima-{app.tracking_number}-{size}.pdf"'
+    return receipt.pdf_response(
+        app,
+        status_url=status_url(request, app),
+        size=request.GET.get("ukuran", "a5"),
+        disposition="inline",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 ON_THE_WAY = (Status.ISSUED, Status.PRINTED, Status.IN_DELIVERY)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import segno
+from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, A5
@@ -112,3 +113,24 @@ def _wrap(text: str, pdf: canvas.Canvas, width: float, size: int) -> list[str]:
             result.append(line)
             line = word
     return [*result, line] if line else result
+
+
+def page_context(app: Application, *, status_url: str) -> dict:
+    """What a receipt page shows (the citizen's and the operator's)."""
+    return {"app": app, "lines": lines(app), "qr": qr_svg(status_url), "status_url": status_url}
+
+
+def pdf_response(
+    app: Application, *, status_url: str, size: str, disposition: str = "attachment"
+) -> HttpResponse:
+    """The receipt as a PDF download (an unknown ``size`` is A5), never cached."""
+    if size not in SIZES:
+        size = "a5"
+    response = HttpResponse(
+        receipt_pdf(app, status_url=status_url, size=size), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="tanda-terima-{app.tracking_number}-{size}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

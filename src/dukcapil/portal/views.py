@@ -180,24 +180,17 @@ def draft(request: HttpRequest, tracking_number: str) -> HttpResponse:
 @require_GET
 def receipt_page(request: HttpRequest, tracking_number: str) -> HttpResponse:
     app = _own_case(request, tracking_number)
-    url = status_url(request, app)
-    return render(request, "portal/receipt.html", {
-        "app": app, "lines": receipt.lines(app), "qr": receipt.qr_svg(url), "status_url": url,
-    })  # fmt: skip
+    context = receipt.page_context(app, status_url=status_url(request, app))
+    return render(request, "portal/receipt.html", context)
 
 
 @never_cache
 @require_GET
 def receipt_pdf(request: HttpRequest, tracking_number: str) -> HttpResponse:
     app = _own_case(request, tracking_number)
-    size = request.GET.get("ukuran", "a5")
-    pdf = receipt.receipt_pdf(app, status_url=status_url(request, app), size=size)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tanda-terima-{app.tracking_number}.pdf"'
+    return receipt.pdf_response(
+        app, status_url=status_url(request, app), size=request.GET.get("ukuran", "a5")
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @gzip_page
