@@ -12,7 +12,6 @@ Indonesian by default; "English" switches the conversation (and new applications
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -186,19 +185,8 @@ def on_kk(turn: Turn) -> None:
 
 
 def parse_birth_date(text: str) -> dt.date | None:
-    text = text.strip()
-    for pattern, order in ((r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})", "dmy"),
-                           (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
-                           (r"(\d{2})(\d{2})(\d{4})", "dmy")):  # fmt: skip
-        match = re.fullmatch(pattern, text)
-        if match:
-            a, b, c = (int(g) for g in match.groups())
-            day, month, year = (a, b, c) if order == "dmy" else (c, b, a)
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                return None
-    return None
+    """A birth date as people type it, also without separators (DDMMYYYY)."""
+    return formfields.parse_date(text, compact=True)
 
 
 def on_birth_date(turn: Turn) -> None:

@@ -100,11 +100,17 @@ def asks_identity_number(conversation: Any) -> bool:
 # Checking one answer
 
 
-def parse_date(text: str) -> dt.date | None:
-    """DD-MM-YYYY (also with / or . or spaces), or YYYY-MM-DD."""
+DATE_PATTERNS = (
+    (r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})", "dmy"),
+    (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
+)
+COMPACT_DATE = (r"(\d{2})(\d{2})(\d{4})", "dmy")
+
+
+def parse_date(text: str, *, compact: bool = False) -> dt.date | None:
+    """DD-MM-YYYY (also with / or . or spaces), or YYYY-MM-DD; with ``compact`` also DDMMYYYY."""
     text = text.strip()
-    for pattern, order in ((r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})", "dmy"),
-                           (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd")):  # fmt: skip
+    for pattern, order in (*DATE_PATTERNS, COMPACT_DATE) if compact else DATE_PATTERNS:
         match = re.fullmatch(pattern, text)
         if match:
             a, b, c = (int(g) for g in match.groups())
