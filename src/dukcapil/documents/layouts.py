@@ -36,6 +36,23 @@ def _akta_head(page: Page, title: str, issue: Issue) -> float:
     return 680
 
 
+def _akta_close(page: Page, content: dict, issue: Issue, *, y: float) -> bytes:
+    """The foot of every kutipan akta: place and date, the signing official, the TTE note."""
+    signature_block(
+        page,
+        x=330,
+        y=y,
+        content=content,
+        issue=issue,
+        place_lines=[
+            f"Kutipan ini dikeluarkan di {content['office']['place']},",
+            f"pada tanggal {issue.issued_on}",
+        ],
+    )
+    tte_note(page, y=40, issue=issue)
+    return page.finish()
+
+
 def _upper(s: str) -> str:
     return str(s).upper()
 
@@ -108,19 +125,7 @@ def akta_kelahiran(content: dict, issue: Issue) -> bytes:
               size=10)  # fmt: skip
     page.text(60, y - 126, f"dari ayah {_upper(content['father_name'])}", size=10)
     page.text(60, y - 144, f"dan ibu {_upper(content['mother_name'])}", size=10)
-    signature_block(
-        page,
-        x=330,
-        y=y - 200,
-        content=content,
-        issue=issue,
-        place_lines=[
-            f"Kutipan ini dikeluarkan di {content['office']['place']},",
-            f"pada tanggal {issue.issued_on}",
-        ],
-    )
-    tte_note(page, y=40, issue=issue)
-    return page.finish()
+    return _akta_close(page, content, issue, y=y - 200)
 
 
 def akta_kematian(content: dict, issue: Issue) -> bytes:
@@ -139,19 +144,7 @@ def akta_kematian(content: dict, issue: Issue) -> bytes:
         ("Jenis kelamin", _upper(p["sex"])),
         ("Tempat / tanggal lahir", f"{_upper(p['birth_place'])}, {p['birth_date']}"),
     ], label_width=150, size=10, leading=18)  # fmt: skip
-    signature_block(
-        page,
-        x=330,
-        y=y - 220,
-        content=content,
-        issue=issue,
-        place_lines=[
-            f"Kutipan ini dikeluarkan di {content['office']['place']},",
-            f"pada tanggal {issue.issued_on}",
-        ],
-    )
-    tte_note(page, y=40, issue=issue)
-    return page.finish()
+    return _akta_close(page, content, issue, y=y - 220)
 
 
 def _couple(content: dict, issue: Issue, *, title: str, kind: str, event: str) -> bytes:
@@ -171,19 +164,7 @@ def _couple(content: dict, issue: Issue, *, title: str, kind: str, event: str) -
             ("NIK", person["nik"]),
             ("Tempat / tanggal lahir", f"{_upper(person['birth_place'])}, {person['birth_date']}"),
         ], label_width=130, size=10, leading=16) - 10  # fmt: skip
-    signature_block(
-        page,
-        x=330,
-        y=y - 20,
-        content=content,
-        issue=issue,
-        place_lines=[
-            f"Kutipan ini dikeluarkan di {content['office']['place']},",
-            f"pada tanggal {issue.issued_on}",
-        ],
-    )
-    tte_note(page, y=40, issue=issue)
-    return page.finish()
+    return _akta_close(page, content, issue, y=y - 20)
 
 
 def akta_perkawinan(content: dict, issue: Issue) -> bytes:
