@@ -121,8 +121,12 @@ def route(turn: Turn) -> None:  # noqa: C901 (one table of what a message can me
 
 
 def looks_like_tracking_number(text: str) -> bool:
+    """Nine characters with a valid check character, written as printed (``8YF-2AD-TJ5``) or
+    holding a digit: a nine-letter word ("indonesia") is not taken for a number, while a number
+    without any digit (about one in thirty) is still recognised in its printed form."""
     compact = text.replace("-", "").replace(" ", "")
-    return len(compact) == 9 and any(c.isdigit() for c in compact) and bool(
+    printed = text.strip().count("-") == 2
+    return len(compact) == 9 and (printed or any(c.isdigit() for c in compact)) and bool(
         tracking.normalise(compact))  # fmt: skip
 
 

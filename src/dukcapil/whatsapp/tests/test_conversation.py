@@ -280,3 +280,18 @@ def test_a_message_the_engine_fails_on_gets_an_apology_and_is_not_handled_twice(
     monkeypatch.undo()
     assert phone.send(text_message("halo", wamid="wamid.broken")) == []  # redelivered: skipped
     assert phone.say("halo")[0]["interactive"]["type"] == "list"
+
+
+def test_a_printed_tracking_number_without_a_digit_is_recognised_and_a_word_is_not():
+    from dukcapil.applications import tracking
+    from dukcapil.whatsapp.conversation import looks_like_tracking_number
+
+    letters = "ABCDEFGHJKMNPQRSTVWXYZ"
+    numbers = (
+        tracking.normalise(f"ABCDEFG{a}{c}")
+        for a in letters for c in "0123456789" + letters
+    )  # fmt: skip
+    number = next(n for n in numbers if n and not any(ch.isdigit() for ch in n))
+    assert not any(c.isdigit() for c in number)
+    assert looks_like_tracking_number(f"{number[:3]}-{number[3:6]}-{number[6:]}")
+    assert not looks_like_tracking_number("indonesia")
