@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from dukcapil.applications.models import Channel, Status
 from dukcapil.applications.selectors import QueueFilters
 from dukcapil.catalog.selectors import active_services
+from dukcapil.desk.handover import CollectorRelation
 from dukcapil.desk.selectors import kecamatan_choices
+from dukcapil.portal.forms import DATE_FORMATS, DateInput
 
 
 class QueueFilterForm(forms.Form):
@@ -52,6 +54,21 @@ class QueueFilterForm(forms.Form):
             due_before=data.get("due_before"),
             overdue=bool(data.get("overdue")),
         )
+
+
+class HandOverForm(forms.Form):
+    """The collector of a document at an office (operator console and dispatch pages alike):
+    :func:`dukcapil.desk.handover.hand_over` checks them against the registry."""
+
+    collector_nik = forms.CharField(label=_("NIK pengambil"), max_length=24)
+    collector_birth_date = forms.DateField(
+        label=_("Tanggal lahir pengambil"), input_formats=DATE_FORMATS, widget=DateInput()
+    )
+    collector_relation = forms.ChoiceField(
+        label=_("Hubungan dengan pemohon (tidak wajib)"),
+        choices=[("", "—"), *CollectorRelation.choices],
+        required=False,
+    )
 
 
 def revision_reasons(post: QueryDict) -> list[dict[str, str]]:
