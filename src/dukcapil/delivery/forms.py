@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dukcapil.delivery.models import Direction, ParcelStatus
+from dukcapil.desk.forms import HandOverForm
 
 
 class CreateShipmentForm(forms.Form):
@@ -53,5 +54,5 @@ class EventForm(forms.Form):
     note = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
 
 
-class CollectionForm(forms.Form):
-    receiver_name = forms.CharField(label=_("Nama yang mengambil"), max_length=60)
+# The documents of a returned parcel collected at the office: the operator console's fields.
+CollectionForm = HandOverForm

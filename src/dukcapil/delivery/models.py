@@ -80,6 +80,13 @@ class Shipment(models.Model):
     last_event_at = models.DateTimeField(null=True, blank=True)
     receiver_name = models.CharField(_("nama penerima"), max_length=60, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # A returned parcel's documents handed over at the office: the completion event of the
+    # hand-over holds who collected (checked against the registry), for whom and when; the
+    # shipment only points at it, so no personal data is copied here.
+    collection_event = models.OneToOneField(
+        "applications.ApplicationEvent", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="collected_shipment", verbose_name=_("serah terima di kantor"),
+    )  # fmt: skip
     # Polling when no webhook comes: next time to ask, and how many times in a row nothing new.
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     quiet_polls = models.PositiveSmallIntegerField(default=0)

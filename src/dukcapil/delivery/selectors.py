@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dukcapil.accounts.selectors import scope_to_jurisdiction
-from dukcapil.applications.models import Application, DeliveryMethod, Status
+from dukcapil.applications.models import Application, ApplicationEvent, DeliveryMethod, Status
 from dukcapil.delivery.models import Direction, ParcelStatus, Shipment, TrackingEvent
 from dukcapil.delivery.notify import plain_words
+from dukcapil.desk.handover import CollectorRelation
 
 
 @dataclass
@@ -34,7 +36,7 @@ def parcels_for_application(app: Application) -> list[ParcelView]:
     or repeated scans) are left out so the story reads forward."""
     shipments = (
         Shipment.objects.filter(application=app)
-        .select_related("desa")
+        .select_related("desa", "collection_event")
         .prefetch_related(
             Prefetch(
                 "events",
@@ -50,10 +52,53 @@ def parcels_for_application(app: Application) -> list[ParcelView]:
             receipt_number=s.receipt_number or "",
             status=s.get_status_display(),
             is_final=s.is_final,
-            events=[(e.occurred_at, plain_words(s, e)) for e in s.events.all()],
+            events=_collected(s) + [(e.occurred_at, plain_words(s, e)) for e in s.events.all()],
         )
         for s in shipments
     ]
+
+
+def _collected(shipment: Shipment) -> list[tuple[dt.datetime, str]]:
+    """The hand-over at the office of a returned parcel's documents, newest news first (no
+    name: the status page may be opened with the tracking number)."""
+    event = shipment.collection_event
+    if event is None:
+        return []
+    when = timezone.localtime(event.at).strftime("%d-%m-%Y %H:%M")
+    return [(event.at, _("Dokumen Anda sudah diambil di kantor (%(when)s).") % {"when": when})]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """The hand-over of a returned parcel's documents at the office, as its completion event
+    recorded it (the shipment keeps only the link)."""
+
+    at: dt.datetime
+    collector_name: str
+    collector_nik: str  # masked
+    collector_is_applicant: bool
+    relation: str
+    for_name: str
+    handed_over_by: str
+
+
+def collection_of(shipment: Shipment) -> Collection | None:
+    """Who collected the documents of ``shipment`` at the office, when, and from whom."""
+    if shipment.collection_event_id is None:
+        return None
+    event = ApplicationEvent.objects.select_related("actor").get(pk=shipment.collection_event_id)
+    data = event.data
+    relation = data.get("collector_relation") or ""
+    return Collection(
+        at=event.at,
+        collector_name=data.get("collector_name", ""),
+        collector_nik=data.get("collector_nik", ""),
+        collector_is_applicant=bool(data.get("collector_is_applicant")),
+        relation=str(CollectorRelation(relation).label) if relation in CollectorRelation.values
+        else "",
+        for_name=data.get("for_name", ""),
+        handed_over_by=str(event.actor) if event.actor else event.actor_label,
+    )  # fmt: skip
 
 
 def shipments_for(user: Any) -> QuerySet[Shipment]:

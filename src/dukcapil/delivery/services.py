@@ -3,7 +3,8 @@ record a collection at the office. Events themselves are applied in :mod:`.track
 
 The application's status changes only through :mod:`dukcapil.applications.workflow`: ``ship`` when
 documents are booked for delivery, ``complete`` when the parcel is delivered (with the receiver's
-name and time) or collected, ``mark_ready_for_pickup`` when the post returns it.
+name and time) or its documents are handed over at the office (through the one hand-over
+service, :mod:`dukcapil.desk.handover`), ``mark_ready_for_pickup`` when the post returns it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from dukcapil.delivery.providers.base import (
     ShipmentRequest,
 )
 from dukcapil.delivery.tracking import next_poll_time, record_tracking_event
+from dukcapil.desk.handover import Place, hand_over
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,8 @@ ROLES = {
     Direction.DELIVERY: {Role.DISPATCH_OFFICER},
     Direction.PICKUP: {Role.DISPATCH_OFFICER, Role.KECAMATAN_OPERATOR},
 }
+# Who may hand documents over at an office (the roles of the workflow's ``complete``).
+COLLECTION_ROLES = {Role.DISPATCH_OFFICER, Role.KECAMATAN_OPERATOR}
 
 
 @dataclass(frozen=True)
@@ -334,17 +338,41 @@ def add_manual_event(
 # At the office
 
 
-def record_collection(*, application: Application, actor: Actor, receiver_name: str) -> Application:
-    """The citizen collected the documents at the office (after a returned parcel, or by
-    choice): the application is completed with the receiver's name and time."""
-    receiver_name = " ".join(receiver_name.split())[:60]
-    if not receiver_name:
-        raise ValidationError({"receiver_name": _("Nama penerima wajib diisi.")})
-    now = timezone.now()
-    return workflow.complete(
-        application=application,
-        actor=actor,
-        note=_("Diambil di kantor oleh %(name)s.") % {"name": receiver_name},
-        data={"receiver_name": receiver_name, "received_at": now.isoformat(),
-              "place": "office"},
-    )  # fmt: skip
+def record_collection(
+    *,
+    shipment: Shipment,
+    actor: Actor,
+    collector_nik: str,
+    collector_birth_date: dt.date,
+    collector_relation: str = "",
+) -> Shipment:
+    """The documents of a parcel the post returned are collected at the office: the collector is
+    checked and the case completed by the one hand-over service
+    (:func:`dukcapil.desk.handover.hand_over`, the same as the operator console's), and the
+    shipment keeps a link to that hand-over. Nothing is written if a check fails.
+
+    Raises Http404 (outside the actor's jurisdiction), PermissionDenied and ValidationError."""
+    _check_staff(actor, shipment.application, COLLECTION_ROLES)
+    with transaction.atomic():
+        # The shipment first, then the application (in the workflow): the order of tracking too.
+        locked = (
+            Shipment.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=shipment.pk)
+        )
+        if locked.direction != Direction.DELIVERY or locked.status != ParcelStatus.RETURNED:
+            raise ValidationError(
+                _("Hanya dokumen dari kiriman yang dikembalikan pos yang dapat diserahkan di "
+                  "sini."),
+                code="not_returned",
+            )  # fmt: skip
+        app = hand_over(
+            application=locked.application, actor=actor, collector_nik=collector_nik,
+            collector_birth_date=collector_birth_date, collector_relation=collector_relation,
+            place=Place.OFFICE,
+            context={"receipt_number": locked.receipt_number or "", "shipment": locked.reference},
+        )  # fmt: skip
+        # A case is completed once (a final state): this is the event just written.
+        locked.collection_event = app.events.get(transition="complete")
+        locked.save(update_fields=["collection_event", "updated_at"])
+    return locked

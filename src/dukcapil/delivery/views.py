@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import Application, Status
 from dukcapil.delivery import labels, selectors, services
 from dukcapil.delivery.forms import CollectionForm, CreateShipmentForm, EventForm, ResiForm
-from dukcapil.delivery.models import Shipment
+from dukcapil.delivery.models import Direction, ParcelStatus, Shipment
 from dukcapil.delivery.providers.base import CourierError
 
 ROLES = (Role.DISPATCH_OFFICER, Role.KECAMATAN_OPERATOR)
@@ -90,7 +91,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "event_form": EventForm(),
         "resi_form": ResiForm(),
         "collection_form": CollectionForm(),
-        "can_collect": shipment.application.status == Status.READY_FOR_PICKUP,
+        "can_collect": shipment.direction == Direction.DELIVERY
+        and shipment.status == ParcelStatus.RETURNED
+        and shipment.application.status == Status.READY_FOR_PICKUP,
+        "collection": selectors.collection_of(shipment),
     })  # fmt: skip
 
 
@@ -166,7 +170,7 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*ROLES)
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    class NoFields(CollectionForm.__base__):  # a form without fields: nothing to parse
+    class NoFields(forms.Form):  # a form without fields: nothing to parse
         pass
 
     return _act(
@@ -178,4 +182,6 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ROLES)
 def collected(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, CollectionForm, lambda s, d, a: services.record_collection(
-        application=s.application, actor=a, receiver_name=d["receiver_name"]))  # fmt: skip
+        shipment=s, actor=a, collector_nik=d["collector_nik"],
+        collector_birth_date=d["collector_birth_date"],
+        collector_relation=d["collector_relation"]))  # fmt: skip

@@ -162,18 +162,3 @@ def test_cancel_after_pickup_is_refused(client_as, dispatch_officer, fake_pos, d
     assert response.status_code == 400
     shipment.refresh_from_db()
     assert shipment.status == ParcelStatus.PICKED_UP
-
-
-def test_collection_at_the_office_after_a_return(client_as, kecamatan_operator, fake_pos,
-                                                 dispatcher):  # fmt: skip
-    app = issued_application()
-    shipment = services.create_shipment(application=app, direction="delivery", actor=dispatcher)
-    services.add_manual_event(shipment=shipment, actor=dispatcher, code="returned")
-    app.refresh_from_db()
-    assert app.status == Status.READY_FOR_PICKUP
-    client = client_as(kecamatan_operator)
-    url = reverse("delivery:collected", args=[shipment.pk])
-    assert client.post(url, {"receiver_name": ""}).status_code == 400
-    assert client.post(url, {"receiver_name": "Siti Rahma"}).status_code == 302
-    app.refresh_from_db()
-    assert app.status == Status.COMPLETED

@@ -136,13 +136,16 @@ def test_return_then_pickup_at_the_kecamatan(client, fake_pos, dispatcher, kecam
         Notification.objects.filter(application=app, template="parcel_failed_attempt").count() == 2
     )
 
-    services.record_collection(
-        application=app, actor=Actor.staff(kecamatan_operator), receiver_name="Budi Santoso"
-    )
+    head = app.applicant
+    shipment = services.record_collection(
+        shipment=Shipment.objects.get(receipt_number=resi), actor=Actor.staff(kecamatan_operator),
+        collector_nik=head.nik, collector_birth_date=head.birth_date,
+    )  # fmt: skip
     app.refresh_from_db()
     assert app.status == Status.COMPLETED
     done = app.events.get(transition="complete")
-    assert done.data["receiver_name"] == "Budi Santoso" and done.data["place"] == "office"
+    assert done.data["collector_resident_id"] == head.pk and done.data["place"] == "office"
+    assert done.data["collector_is_applicant"] is True and shipment.collection_event == done
 
 
 def test_polling_picks_up_events_when_no_webhook_comes_and_backs_off(fake_pos, dispatcher):
