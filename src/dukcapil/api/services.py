@@ -181,7 +181,7 @@ def submit_for_caller(
     if language not in ("id", "en"):
         language = "en" if (translation.get_language() or "").startswith("en") else "id"
     try:
-        application = application_services.submit_application(
+        application, attachments = application_services.submit_new_application(
             service_code=service_code,
             applicant=resident,
             channel=channel,
@@ -206,12 +206,7 @@ def submit_for_caller(
         raise _qualified(e, service_code, sent) from e
     # What was stored: images are re-encoded (metadata stripped), so the digest, type and size
     # are the stored file's, not those of the bytes received.
-    by_code = {
-        a.requirement_code: a
-        for a in application.attachments.filter(superseded=False).only(
-            "requirement_code", "sha256", "content_type", "size"
-        )
-    }
+    by_code = {a.requirement_code: a for a in attachments if not a.superseded}
     stored = [
         StoredFile(
             requirement=code,

@@ -7,7 +7,7 @@ cleaned value or raises ``ValidationError`` saying what is wrong.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -278,12 +278,15 @@ def clean_form_data(version: Any, form_data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def missing_requirements(app: Application) -> list[dict]:
-    """Required uploads without a current attachment, required fields not filled, required
+def missing_requirements(app: Application, uploaded: Iterable[str] | None = None) -> list[dict]:
+    """Required uploads without a current attachment (``uploaded``: the requirement codes of the
+    current attachments, when the caller has them), required fields not filled, required
     declarations not accepted."""
-    uploaded = set(
-        app.attachments.filter(superseded=False).values_list("requirement_code", flat=True)
-    )
+    if uploaded is None:
+        uploaded = app.attachments.filter(superseded=False).values_list(
+            "requirement_code", flat=True
+        )
+    uploaded = set(uploaded)
     missing = []
     for r in app.service_version.requirements:
         # A follow-up case (moving in after moving out within the province) carries its
@@ -300,8 +303,8 @@ def missing_requirements(app: Application) -> list[dict]:
     return missing
 
 
-def check_complete(app: Application) -> None:
-    missing = missing_requirements(app)
+def check_complete(app: Application, uploaded: Iterable[str] | None = None) -> None:
+    missing = missing_requirements(app, uploaded)
     if missing:
         raise ValidationError(
             {

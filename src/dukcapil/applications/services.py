@@ -252,7 +252,13 @@ def add_attachment(
     return attachment
 
 
-def submit_application(
+def submit_application(**kwargs: Any) -> Application:
+    """Create, fill and submit in one transaction: all of it, or nothing (API, operator); the
+    arguments of :func:`submit_new_application`."""
+    return submit_new_application(**kwargs)[0]
+
+
+def submit_new_application(
     *,
     service_code: str,
     applicant: Resident,
@@ -268,8 +274,9 @@ def submit_application(
     delivery_address: dict | None = None,
     privacy_acknowledged: bool = False,
     consent_recorded: bool = False,
-) -> Application:
-    """Create, fill and submit in one transaction: all of it, or nothing (API, operator).
+) -> tuple[Application, list[Attachment]]:
+    """Create, fill and submit in one transaction: all of it, or nothing; the application and
+    its attachments as stored (a requirement given twice: the earlier file superseded).
 
     The same checks as :func:`start_application`, :func:`fill_application` and
     :func:`add_attachment` in turn, but the new draft is written once, filled, and its files in
@@ -296,7 +303,8 @@ def submit_application(
             attachment.superseded = attachment.requirement_code in given_later
             given_later.add(attachment.requirement_code)
         Attachment.objects.bulk_create(files)
-        return workflow.submit(application=app, actor=actor)
+        current = frozenset(a.requirement_code for a in files if not a.superseded)
+        return workflow.submit(application=app, actor=actor, uploaded=current), files
 
 
 @transaction.atomic

@@ -23,11 +23,17 @@ def current_version(code: str) -> ServiceVersion | None:
     return service.current_version if service else None
 
 
+# Read at every submission, prepared like the service above.
+_REGENCY_LEVEL = PreparedLookup(
+    lambda regency, service: RegencyServiceLevel.objects.filter(
+        regency_id=regency, service_id=service
+    ).only("service_level_days"),
+    "36.01",
+    1,
+)
+
+
 def service_level_days(*, version: ServiceVersion, regency_code: str) -> int:
     """The regency's own service level for this service if it set one, else the catalogue's."""
-    override = (
-        RegencyServiceLevel.objects.filter(regency_id=regency_code, service_id=version.service_id)
-        .values_list("service_level_days", flat=True)
-        .first()
-    )
-    return override or version.service_level_days
+    override = _REGENCY_LEVEL.first(regency_code, version.service_id)  # (regency, service) unique
+    return (override and override.service_level_days) or version.service_level_days

@@ -12,4 +12,4 @@ def queue_on_transition(*, event: Any, application: Any) -> None:
     from dukcapil.notifications.services import queue_notification
 
     event.application = application
-    queue_notification(event=event, dispatch=False)
+    queue_notification(event=event, dispatch=False, new_event=True)

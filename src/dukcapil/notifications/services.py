@@ -56,28 +56,33 @@ def _message(app: Application, event: ApplicationEvent) -> str | None:
     }  # fmt: skip
 
 
-def queue_notification(*, event: ApplicationEvent, dispatch: bool = True) -> Notification | None:
+def queue_notification(
+    *, event: ApplicationEvent, dispatch: bool = True, new_event: bool = False
+) -> Notification | None:
     """Write the outbox row for ``event`` (once per event), in the applicant's language.
 
-    The transition's effect (:mod:`effects`) writes it inside the event's transaction; the
-    worker's ``notify_applicant`` job then finds it and, with ``dispatch``, enqueues the sending
-    (the scheduler's periodic dispatch sends whatever a lost job left pending)."""
+    The transition's effect (:mod:`effects`) writes it inside the event's transaction, with
+    ``new_event`` (the event was just written: no row can exist for it yet, so it is inserted
+    without looking first); the worker's ``notify_applicant`` job then finds it and, with
+    ``dispatch``, enqueues the sending (the scheduler's periodic dispatch sends whatever a lost
+    job left pending)."""
     app = event.application
     with translation.override(app.language or "id"):
         body = _message(app, event)
     if body is None:
         return None
-    notification, _created = Notification.objects.get_or_create(
-        event=event,
-        defaults={
-            "application": app,
-            "channel": app.channel,
-            "recipient": app.applicant_phone,
-            "language": app.language,
-            "template": f"status_{event.to_status}",
-            "body": body,
-        },
-    )
+    fields = {
+        "application": app,
+        "channel": app.channel,
+        "recipient": app.applicant_phone,
+        "language": app.language,
+        "template": f"status_{event.to_status}",
+        "body": body,
+    }
+    if new_event:
+        notification = Notification.objects.create(event=event, **fields)
+    else:
+        notification, _created = Notification.objects.get_or_create(event=event, defaults=fields)
     if dispatch and notification.recipient and notification.state == Notification.State.PENDING:
         from dukcapil.notifications.tasks import dispatch_notifications
 
