@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import JSONField, Prefetch
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -52,6 +54,25 @@ _PUBLIC_APPLICATION = PreparedLookup(
     "0" * 9,
     dt.date(2000, 1, 1),
 )
+# On PostgreSQL one round trip: the application with its events as a JSON array (oldest first).
+_TIMELINE = RawSQL(
+    "SELECT COALESCE(jsonb_agg(jsonb_build_array(e.transition, e.from_status, e.to_status,"
+    " e.data, e.at) ORDER BY e.at, e.id), '[]'::jsonb) FROM applications_applicationevent e"
+    " WHERE e.application_id = applications_application.id",
+    (),
+    output_field=JSONField(),
+)
+_PUBLIC_APPLICATION_WITH_EVENTS = PreparedLookup(
+    lambda number, birth_date: (
+        Application.objects.select_related("service_version__service")
+        .only(*PUBLIC_STATUS_FIELDS)
+        .annotate(timeline=_TIMELINE)
+        .filter(tracking_number=number)
+        .filter(applicant__birth_date=birth_date)
+    ),
+    "0" * 9,
+    dt.date(2000, 1, 1),
+)
 _PUBLIC_EVENTS = PreparedLookup(
     lambda application_id: (
         ApplicationEvent.objects.filter(application_id=application_id)
@@ -69,12 +90,23 @@ def public_status(
     events. Unknown number and wrong birth date get the same 404: nobody learns that a number
     exists without knowing whose it is."""
     number = _number(tracking_text)
-    app = _PUBLIC_APPLICATION.first(number, birth_date)  # the number is unique
+    together = connection.vendor == "postgresql"
+    lookup = _PUBLIC_APPLICATION_WITH_EVENTS if together else _PUBLIC_APPLICATION
+    app = lookup.first(number, birth_date)  # the number is unique
     if app is None:
         raise Http404(
             _("Permohonan tidak ditemukan. Periksa nomor registrasi dan tanggal lahir pemohon.")
         )
-    return app, _PUBLIC_EVENTS.all(app.pk)
+    if not together:
+        return app, _PUBLIC_EVENTS.all(app.pk)
+    events = [
+        ApplicationEvent(
+            application=app, transition=transition, from_status=source, to_status=target,
+            data=data, at=dt.datetime.fromisoformat(at),
+        )
+        for transition, source, target, data, at in app.timeline
+    ]  # fmt: skip
+    return app, events
 
 
 def _not_found() -> Http404:

@@ -57,6 +57,7 @@ class PreparedLookup:
             [f[0].target.attname for f in select[first:last]],
             (first, last),
             get_related_populators(klass_info, select, alias),
+            tuple(compiler.annotation_col_map.items()),  # annotations, set as attributes
         )
         self._compiled[alias] = compiled
         return compiled
@@ -67,9 +68,10 @@ class PreparedLookup:
             # Logged queries (DEBUG, CaptureQueriesContext) show their SQL with its values,
             # which psycopg does not keep for a prepared statement: those run the queryset.
             return list(self.make_queryset(*values).using(using))
-        sql, compiler, converters, model, init_list, (first, last), populators = self._compiled.get(
-            using
-        ) or self._compile(using)
+        compiled = self._compiled.get(using) or self._compile(using)
+        sql, compiler, converters, model, init_list, (first, last), populators, annotations = (
+            compiled
+        )
         connection.ensure_connection()
         with connection.wrap_database_errors:
             if connection.connection.prepare_threshold is None:
@@ -88,6 +90,8 @@ class PreparedLookup:
             obj = model.from_db(using, init_list, row[first:last])
             for populator in populators:
                 populator.populate(row, obj)
+            for name, index in annotations:
+                setattr(obj, name, row[index])
             objects.append(obj)
         return objects
 
