@@ -76,8 +76,10 @@ def bars(
     unit: str = "",
     maximum: float | None = None,
     counts: bool = True,
+    hidden: frozenset[str] | set[str] = frozenset(),
 ) -> SafeString:
-    """Horizontal bars (label, value, colour), one per line: long labels stay readable."""
+    """Horizontal bars (label, value, colour), one per line: long labels stay readable. The
+    bars labelled in ``hidden`` are drawn empty with "×" for a protected viewer."""
     row, left, width = 24, 150, 400
     height = row * max(len(items), 1) + 30
     peak = maximum or max([v for _, v, _ in items] + [1])
@@ -89,6 +91,8 @@ def bars(
         text = _label(value, protect) if counts else f"{value:.1f}".replace(".", ",")
         if counts and protect and is_small(int(value)):
             text = "&lt;5"
+        elif counts and protect and label in hidden:  # a complement of a "<5" (no length)
+            text, length = "×", 0
         parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" font-size="12">'
                      f'{escape(label[:19])}</text>')  # fmt: skip
         parts.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="18" fill="{colour}"/>')

@@ -7,14 +7,19 @@ import io
 
 from django.http import HttpResponse
 
-from dukcapil.dashboard.tables import Table, exported
+from dukcapil.dashboard.tables import HIDDEN, Table, exported
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _matrix(table: Table, protect: bool) -> list[list]:
     header = [str(c.label) for c in table.columns]
-    body = [[exported(row[c.key], c.kind, protect) for c in table.columns] for row in table.rows]
+    hidden = table.hidden if protect else set()
+    body = [
+        [HIDDEN if (i, c.key) in hidden else exported(row[c.key], c.kind, protect)
+         for c in table.columns]
+        for i, row in enumerate(table.rows)
+    ]  # fmt: skip
     return [header, *body]
 
 

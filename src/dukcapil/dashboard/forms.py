@@ -1,4 +1,4 @@
-"""The period of a dashboard page."""
+"""The period and the filters of a dashboard page."""
 
 from __future__ import annotations
 
@@ -40,3 +40,24 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("Periode paling panjang tiga tahun."), code="too_long")
         data["period"] = Period(start, end)
         return data
+
+
+class FilterForm(PeriodForm):
+    """The period, and the filters below the regency: one kecamatan (of the page's regency, or
+    of any for the province), one service, one channel; and the breakdown of the detail tables."""
+
+    kecamatan = forms.ChoiceField(label=gettext_lazy("Kecamatan"), required=False)
+    layanan = forms.ChoiceField(label=gettext_lazy("Layanan"), required=False)
+    kanal = forms.ChoiceField(label=gettext_lazy("Kanal"), required=False)
+    per = forms.ChoiceField(label=gettext_lazy("Rincian menurut"), required=False)
+
+    def __init__(self, *args, kecamatan: dict[str, str], services: dict[str, str],
+                 breakdowns: dict[str, str], **kwargs) -> None:  # noqa: ANN002, ANN003  # fmt: skip
+        from dukcapil.applications.models import Channel
+
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Semua"))]
+        self.fields["kecamatan"].choices = everything + list(kecamatan.items())
+        self.fields["layanan"].choices = everything + list(services.items())
+        self.fields["kanal"].choices = everything + [(c.value, c.label) for c in Channel]
+        self.fields["per"].choices = [("", _("Bawaan"))] + list(breakdowns.items())

@@ -33,6 +33,7 @@ from django.db import connection
 from dukcapil.applications.tracking import ALPHABET, _check_character
 from dukcapil.core.working_days import add_working_days, is_working_day
 from dukcapil.dashboard import rollups
+from dukcapil.dashboard.models import ROLLUPS
 from dukcapil.dashboard.recount import as_rows
 from dukcapil.dashboard.rollups import Facts, Step, Tally, contribute
 
@@ -215,6 +216,9 @@ def days_and_volumes(applications: int, now: dt.datetime) -> list[tuple[dt.date,
     weights = [
         (1 + 0.6 * i / len(days)) * (1.0 if is_working_day(d) else 0.25) for i, d in enumerate(days)
     ]
+    # Today gets only what the hours already gone of its office day bring (not a whole day's
+    # applications crammed into the last hour, all still waiting for their first claim).
+    weights[-1] *= _day_gone(now)
     scale = applications / sum(weights)
     volumes, carry = [], 0.0
     for d, w in zip(days, weights, strict=True):
@@ -225,6 +229,15 @@ def days_and_volumes(applications: int, now: dt.datetime) -> list[tuple[dt.date,
     short = applications - sum(n for _, n in volumes)
     volumes[-2] = (volumes[-2][0], volumes[-2][1] + short)
     return volumes
+
+
+OPENING_HOUR, OFFICE_HOURS = 7, 11  # submissions come between 07:00 and 18:00
+
+
+def _day_gone(now: dt.datetime) -> float:
+    """The share of today's submission hours already gone at ``now``."""
+    opening = now.replace(hour=OPENING_HOUR, minute=0, second=0, microsecond=0)
+    return min(max((now - opening).total_seconds() / (OFFICE_HOURS * 3600), 0.0), 1.0)
 
 
 def _text(value: object) -> str:
@@ -344,19 +357,20 @@ def generate(
         put_back = _without_indexes(cursor, [app_table, event_table])
         apps = Copier(cursor, app_table, APPLICATION_COLUMNS)
         events = Copier(cursor, event_table, EVENT_COLUMNS)
+        streams = _streams(cursor)
         for day_index, (day, volume) in enumerate(volumes):
             channel_keys, channel_weights = _channels_at(day_index / len(volumes))
             regencies = rng.choices(regency_keys, regency_weights, k=volume)
             services = rng.choices(service_keys, service_weights, k=volume)
             channels = rng.choices(channel_keys, channel_weights, k=volume)
-            base = dt.datetime(day.year, day.month, day.day, 7, tzinfo=JAKARTA)
+            base = dt.datetime(day.year, day.month, day.day, OPENING_HOUR, tzinfo=JAKARTA)
+            # Today: only the office hours already gone (``volume`` is scaled to them).
+            window = int(min(OFFICE_HOURS * 3600, max((now - base).total_seconds(), 1)))
             for regency, service, channel in zip(regencies, services, channels, strict=True):
                 codes, weights = world.kecamatan[regency]
                 kecamatan = rng.choices(codes, weights)[0]
                 version_id, sla, uploads = world.versions[service]
-                submitted = base + dt.timedelta(seconds=rng.randrange(11 * 3600))
-                if submitted > now:
-                    submitted = now - dt.timedelta(seconds=rng.randrange(3600))
+                submitted = base + dt.timedelta(seconds=rng.randrange(window))
                 life = Life(rng, REGENCIES[regency][1], now)
                 live(life, submitted, service in CARDS, uploads)
                 due = None
@@ -396,6 +410,9 @@ def generate(
                 counts["applications"] += 1
                 counts["events"] += len(life.steps)
             if day_index % 30 == 0:
+                # No application submitted from today on has an event before today: the rows
+                # of the days before yesterday are final (a day of margin costs nothing).
+                _drain(tally, streams, day - dt.timedelta(days=1))
                 elapsed = time.perf_counter() - started
                 progress(f"{day.isoformat()}: {counts['applications']:,} applications, "
                          f"{counts['events']:,} events, {elapsed:.0f} s")  # fmt: skip
@@ -410,6 +427,9 @@ def generate(
                            [table, cursor.fetchone()[0]])  # fmt: skip
         counts["seconds_indexes"] = time.perf_counter() - started - counts["seconds_raw"]
         progress("rollups …")
+        _drain(tally, streams, dt.date.max)
+        for copier in streams.values():
+            copier.flush()
         write_rollups(cursor, tally)
         for table in (app_table, event_table, *rollup_tables()):
             cursor.execute(f"ANALYZE {table}")
@@ -418,44 +438,54 @@ def generate(
 
 
 def rollup_tables() -> list[str]:
-    from dukcapil.dashboard.recount import TABLES
+    return [model._meta.db_table for model in ROLLUPS]
 
-    return [model._meta.db_table for model, _a, _c in TABLES]
+
+def _streams(cursor) -> dict[type, Copier]:  # noqa: ANN001
+    """COPY writers for the empty day- or month-keyed rollup tables: their finished rows leave
+    the tally as the generation goes (so that ten million histories fit in memory)."""
+    streams = {}
+    for model in ROLLUPS:
+        if model.KEY[0] not in ("day", "month"):
+            continue
+        table = model._meta.db_table
+        cursor.execute(f"SELECT exists(SELECT 1 FROM {table})")  # noqa: S608 - our own table
+        if not cursor.fetchone()[0]:
+            streams[model] = Copier(cursor, table, (*model.KEY, *model.COUNTERS))
+    return streams
+
+
+def _drain(tally: Tally, streams: dict[type, Copier], before: dt.date) -> None:
+    """Move the rows of days (months) before ``before`` from ``tally`` to their COPY writers."""
+    for model, copier in streams.items():
+        data = tally.tables[model]
+        bound = before if model.KEY[0] == "day" else before.replace(day=1)
+        for key in sorted(k for k in data if k[0] < bound):
+            values = data.pop(key)
+            numbers = [values.get(c, 0) for c in model.COUNTERS]
+            if any(numbers):
+                copier.add((*key, *numbers))
 
 
 def write_rollups(cursor, tally: Tally) -> None:  # noqa: ANN001
     """COPY the tally into empty rollup tables; add it with upserts when they hold rows."""
-    from dukcapil.dashboard.models import FLOW_FIELDS, KecamatanDay, RegencyDay
-
     for model, rows in as_rows(tally):
+        if not rows:
+            continue
         table = model._meta.db_table
         cursor.execute(f"SELECT exists(SELECT 1 FROM {table})")  # noqa: S608
         if cursor.fetchone()[0]:
             part = Tally()
-            rollups.write(_single(part, model, rows))
+            for row in rows:
+                part.tables[model][row[: len(model.KEY)]].update(
+                    zip(model.COUNTERS, row[len(model.KEY) :], strict=True)
+                )
+            rollups.write(part)
             continue
-        counters = FLOW_FIELDS if model in (RegencyDay, KecamatanDay) else ("n",)
-        copier = Copier(cursor, table, (*model.KEY, *counters))
+        copier = Copier(cursor, table, (*model.KEY, *model.COUNTERS))
         for row in rows:
             copier.add(row)
         copier.flush()
-
-
-def _single(tally: Tally, model: type, rows: list[tuple]) -> Tally:
-    from dukcapil.dashboard.models import FLOW_FIELDS
-    from dukcapil.dashboard.recount import TABLES
-
-    attribute = next(a for m, a, _c in TABLES if m is model)
-    data = getattr(tally, attribute)
-    width = len(model.KEY)
-    for row in rows:
-        key, numbers = row[:width], row[width:]
-        if len(numbers) == 1 and attribute in ("open", "stage", "revision"):
-            data[key] += numbers[0]
-        else:
-            for name, n in zip(FLOW_FIELDS, numbers, strict=True):
-                data[key][name] += n
-    return tally
 
 
 def sample_rollups(applications: int = 400, *, days: int = 60, seed: int = 3) -> int:

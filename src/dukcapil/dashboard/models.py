@@ -3,24 +3,48 @@
 Every table here is written by :func:`dukcapil.dashboard.rollups.record_transition` (the entry of
 this app in ``settings.DUKCAPIL_TRANSITION_EFFECTS``), in the transition's own transaction, with
 ``INSERT … ON CONFLICT DO UPDATE SET n = n + 1``. Nothing here holds a name, NIK or address: only
-region codes, service codes, channels, statuses, dates and counts. ``dukcapil dashboard-recount``
-rebuilds all of them from the raw events with the same code and reports any difference.
+region codes, service codes, channels, statuses, requirement codes, dates and counts.
+``dukcapil dashboard-recount`` rebuilds all of them from the raw events with the same code and
+reports any difference.
 
-Grains (chosen so that a page reads a few thousand rows for a month, whatever the history):
+Every measure comes in three families of tables, each at two or three grains. A page reads, for
+each family, the first grain that holds every dimension it filters or groups by (see
+:func:`dukcapil.dashboard.selectors.grain_for`), so that it reads a few thousand rows for a month,
+whatever the length of the history:
 
-- :class:`RegencyDay`: day × regency × service × channel, the flow counters (received, completed …);
-- :class:`KecamatanDay`: day × kecamatan, the same counters for the kecamatan tables and grid;
-- :class:`OpenCount`: how many applications are in each open state *now*, per kecamatan × service ×
-  channel × status × clock-start day × due day; the backlog by age in working days is computed
-  from it when the page is read (no periodic job needed: the age moves with the date, not the data);
-- :class:`StageDay`: day × regency × stage × duration bucket, so median and p90 are read from a
-  histogram with fixed buckets;
-- :class:`RevisionDay`: day × regency × service × requirement, how often each paper is sent back.
+- daily, by regency × service × channel: exact for any period, filtered or broken down by
+  regency, service or channel (:class:`RegencyDay`, :class:`StageDay`, :class:`RevisionDay`);
+- daily, by kecamatan: exact for any period, broken down by kecamatan (:class:`KecamatanDay`,
+  :class:`StageKecamatanDay`);
+- monthly, by kecamatan × service × channel: for the fine cuts (a kecamatan together with a
+  service or a channel) (:class:`KecamatanMonth`, :class:`StageMonth`, :class:`RevisionMonth`).
+
+A page filtered by kecamatan, service or channel shows every breakdown under that filter, and
+some of them need the monthly grain: such a page (and its exports) widens its period to whole
+months, for all its figures alike, and says so. An unfiltered page (the province, a regency) is
+exact for any period.
+
+The families:
+
+- flows (:class:`FlowCounters`): events counted on the day they happened (received, completed …);
+- stage times (:class:`BucketCounters`): how long a stage took, counted on the day it ended, in
+  fixed buckets of hours, one column per bucket, so that median and p90 are read from a histogram;
+- revisions: per requirement, how often it was sent back (``n``), and how often at the
+  application's first review (``first``); the row with an empty requirement counts the first
+  reviews themselves (``first``), the denominator of the revision rate, kept at the very grain of
+  its numerators so that the rate is exact for any cut.
+
+And :class:`OpenCount`: how many applications are in each open state *now*, per kecamatan ×
+service × channel × status × clock-start day × due day; the backlog by age in working days is
+computed from it when the page is read (no periodic job needed: the age moves with the date, not
+the data).
 """
 
 from __future__ import annotations
 
 from django.db import models
+
+from dukcapil.dashboard.buckets import BUCKET_FIELDS
 
 
 class FlowCounters(models.Model):
@@ -39,6 +63,9 @@ class FlowCounters(models.Model):
     delivered_first_time = models.PositiveIntegerField(default=0)
     returned = models.PositiveIntegerField(default=0)  # delivery failed, left for pick-up
     completed = models.PositiveIntegerField(default=0)
+    first_reviewed = models.PositiveIntegerField(default=0)  # an application's first decision
+
+    COUNTERS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -47,8 +74,40 @@ class FlowCounters(models.Model):
 FLOW_FIELDS = (
     "received", "resubmitted", "revision_requested", "approved", "rejected", "cancelled",
     "expired", "issued", "issued_on_time", "shipped", "delivered_first_time", "returned",
-    "completed",
+    "completed", "first_reviewed",
 )  # fmt: skip
+
+
+class BucketCounters(models.Model):
+    """A histogram of durations: ``b00`` … ``b16`` count the durations of each bucket
+    (:data:`dukcapil.dashboard.buckets.BUCKET_HOURS`, the last bucket open)."""
+
+    b00 = models.PositiveIntegerField(default=0)
+    b01 = models.PositiveIntegerField(default=0)
+    b02 = models.PositiveIntegerField(default=0)
+    b03 = models.PositiveIntegerField(default=0)
+    b04 = models.PositiveIntegerField(default=0)
+    b05 = models.PositiveIntegerField(default=0)
+    b06 = models.PositiveIntegerField(default=0)
+    b07 = models.PositiveIntegerField(default=0)
+    b08 = models.PositiveIntegerField(default=0)
+    b09 = models.PositiveIntegerField(default=0)
+    b10 = models.PositiveIntegerField(default=0)
+    b11 = models.PositiveIntegerField(default=0)
+    b12 = models.PositiveIntegerField(default=0)
+    b13 = models.PositiveIntegerField(default=0)
+    b14 = models.PositiveIntegerField(default=0)
+    b15 = models.PositiveIntegerField(default=0)
+    b16 = models.PositiveIntegerField(default=0)
+
+    COUNTERS = BUCKET_FIELDS
+
+    class Meta:
+        abstract = True
+
+
+def _key(name: str, *fields: str) -> list[models.UniqueConstraint]:
+    return [models.UniqueConstraint(fields=list(fields), name=name)]
 
 
 class RegencyDay(FlowCounters):
@@ -58,12 +117,10 @@ class RegencyDay(FlowCounters):
     channel = models.CharField(max_length=10)
 
     KEY = ("day", "regency", "service", "channel")
+    COUNTERS = FLOW_FIELDS
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "regency", "service", "channel"],
-                                    name="dash_regency_day_key")
-        ]  # fmt: skip
+        constraints = _key("dash_regency_day_key", "day", "regency", "service", "channel")
 
     def __str__(self) -> str:
         return f"{self.day} {self.regency} {self.service} {self.channel}"
@@ -75,15 +132,31 @@ class KecamatanDay(FlowCounters):
     kecamatan = models.CharField(max_length=8)
 
     KEY = ("day", "regency", "kecamatan")
+    COUNTERS = FLOW_FIELDS
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "regency", "kecamatan"],
-                                    name="dash_kecamatan_day_key")
-        ]  # fmt: skip
+        constraints = _key("dash_kecamatan_day_key", "day", "regency", "kecamatan")
 
     def __str__(self) -> str:
         return f"{self.day} {self.kecamatan}"
+
+
+class KecamatanMonth(FlowCounters):
+    month = models.DateField()  # the first day of the month
+    regency = models.CharField(max_length=5)
+    kecamatan = models.CharField(max_length=8)
+    service = models.CharField(max_length=32)
+    channel = models.CharField(max_length=10)
+
+    KEY = ("month", "regency", "kecamatan", "service", "channel")
+    COUNTERS = FLOW_FIELDS
+
+    class Meta:
+        constraints = _key("dash_kecamatan_month_key", "month", "regency", "kecamatan", "service",
+                           "channel")  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kecamatan} {self.service} {self.channel}"
 
 
 class OpenCount(models.Model):
@@ -100,57 +173,120 @@ class OpenCount(models.Model):
     n = models.IntegerField(default=0)
 
     KEY = ("regency", "kecamatan", "service", "channel", "status", "since", "due")
+    COUNTERS = ("n",)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["regency", "kecamatan", "service", "channel", "status", "since", "due"],
-                name="dash_open_key",
-            )
-        ]
+        constraints = _key("dash_open_key", "regency", "kecamatan", "service", "channel", "status",
+                           "since", "due")  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.kecamatan} {self.status} {self.since}: {self.n}"
 
 
-class StageDay(models.Model):
-    """How long a stage took, counted on the day it ended, in fixed buckets of hours
-    (:data:`dukcapil.dashboard.rollups.BUCKET_HOURS`)."""
-
-    day = models.DateField()
-    regency = models.CharField(max_length=5)
-    stage = models.CharField(max_length=10)
-    bucket = models.PositiveSmallIntegerField()
-    n = models.PositiveIntegerField(default=0)
-
-    KEY = ("day", "regency", "stage", "bucket")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "regency", "stage", "bucket"],
-                                    name="dash_stage_day_key")
-        ]  # fmt: skip
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.regency} {self.stage}[{self.bucket}]: {self.n}"
-
-
-class RevisionDay(models.Model):
-    """Requirements named in revision requests, counted on the day of the request."""
+class StageDay(BucketCounters):
+    """How long a stage took, counted on the day it ended."""
 
     day = models.DateField()
     regency = models.CharField(max_length=5)
     service = models.CharField(max_length=32)
-    requirement = models.CharField(max_length=40)
-    n = models.PositiveIntegerField(default=0)
+    channel = models.CharField(max_length=10)
+    stage = models.CharField(max_length=10)
 
-    KEY = ("day", "regency", "service", "requirement")
+    KEY = ("day", "regency", "service", "channel", "stage")
+    COUNTERS = BUCKET_FIELDS
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "regency", "service", "requirement"],
-                                    name="dash_revision_day_key")
-        ]  # fmt: skip
+        constraints = _key("dash_stage_day_key", "day", "regency", "service", "channel", "stage")
 
     def __str__(self) -> str:
-        return f"{self.day} {self.regency} {self.requirement}: {self.n}"
+        return f"{self.day} {self.regency} {self.service} {self.channel} {self.stage}"
+
+
+class StageKecamatanDay(BucketCounters):
+    day = models.DateField()
+    regency = models.CharField(max_length=5)
+    kecamatan = models.CharField(max_length=8)
+    stage = models.CharField(max_length=10)
+
+    KEY = ("day", "regency", "kecamatan", "stage")
+    COUNTERS = BUCKET_FIELDS
+
+    class Meta:
+        constraints = _key("dash_stage_kecamatan_day_key", "day", "regency", "kecamatan", "stage")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kecamatan} {self.stage}"
+
+
+class StageMonth(BucketCounters):
+    month = models.DateField()
+    regency = models.CharField(max_length=5)
+    kecamatan = models.CharField(max_length=8)
+    service = models.CharField(max_length=32)
+    channel = models.CharField(max_length=10)
+    stage = models.CharField(max_length=10)
+
+    KEY = ("month", "regency", "kecamatan", "service", "channel", "stage")
+    COUNTERS = BUCKET_FIELDS
+
+    class Meta:
+        constraints = _key("dash_stage_month_key", "month", "regency", "kecamatan", "service",
+                           "channel", "stage")  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kecamatan} {self.service} {self.channel} {self.stage}"
+
+
+class RevisionCounters(models.Model):
+    n = models.PositiveIntegerField(default=0)  # revision requests naming the requirement
+    first = models.PositiveIntegerField(default=0)  # … of them at the application's first review
+
+    COUNTERS = ("n", "first")
+
+    class Meta:
+        abstract = True
+
+
+class RevisionDay(RevisionCounters):
+    """Requirements named in revision requests, counted on the day of the request; requirement
+    "" counts the first reviews (``first``)."""
+
+    day = models.DateField()
+    regency = models.CharField(max_length=5)
+    service = models.CharField(max_length=32)
+    channel = models.CharField(max_length=10)
+    requirement = models.CharField(max_length=40)
+
+    KEY = ("day", "regency", "service", "channel", "requirement")
+
+    class Meta:
+        constraints = _key("dash_revision_day_key", "day", "regency", "service", "channel",
+                           "requirement")  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.regency} {self.service} {self.requirement}"
+
+
+class RevisionMonth(RevisionCounters):
+    month = models.DateField()
+    regency = models.CharField(max_length=5)
+    kecamatan = models.CharField(max_length=8)
+    service = models.CharField(max_length=32)
+    channel = models.CharField(max_length=10)
+    requirement = models.CharField(max_length=40)
+
+    KEY = ("month", "regency", "kecamatan", "service", "channel", "requirement")
+
+    class Meta:
+        constraints = _key("dash_revision_month_key", "month", "regency", "kecamatan", "service",
+                           "channel", "requirement")  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kecamatan} {self.service} {self.requirement}"
+
+
+# Every rollup table, in the order they are written (one order for every writer: no deadlock).
+ROLLUPS: tuple[type[models.Model], ...] = (
+    RegencyDay, KecamatanDay, KecamatanMonth, StageDay, StageKecamatanDay, StageMonth,
+    RevisionDay, RevisionMonth, OpenCount,
+)  # fmt: skip

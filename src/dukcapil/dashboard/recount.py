@@ -12,23 +12,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from dukcapil.dashboard.models import (
-    FLOW_FIELDS,
-    KecamatanDay,
-    OpenCount,
-    RegencyDay,
-    RevisionDay,
-    StageDay,
-)
+from dukcapil.dashboard.models import ROLLUPS
 from dukcapil.dashboard.rollups import Facts, Step, Tally, contribute
-
-TABLES = (
-    (RegencyDay, "regency_day", FLOW_FIELDS),
-    (KecamatanDay, "kecamatan_day", FLOW_FIELDS),
-    (OpenCount, "open", ("n",)),
-    (StageDay, "stage", ("n",)),
-    (RevisionDay, "revision", ("n",)),
-)
 
 
 @dataclass(frozen=True)
@@ -81,11 +66,10 @@ def recount(chunk_size: int = 20_000) -> Tally:
 
 def as_rows(tally: Tally) -> Iterator[tuple[type, list[tuple]]]:
     """Per table, the rows (key columns then counters) a tally holds, zeros left out."""
-    for model, attribute, counters in TABLES:
-        data = getattr(tally, attribute)
+    for model in ROLLUPS:
         rows = []
-        for key, values in sorted(data.items()):
-            numbers = [values.get(c, 0) for c in counters] if counters != ("n",) else [values]
+        for key, values in sorted(tally.tables[model].items()):
+            numbers = [values.get(c, 0) for c in model.COUNTERS]
             if any(numbers):
                 rows.append((*key, *numbers))
         yield model, rows
@@ -94,31 +78,26 @@ def as_rows(tally: Tally) -> Iterator[tuple[type, list[tuple]]]:
 def stored() -> Tally:
     """The rollup tables as a tally."""
     tally = Tally()
-    for model, attribute, counters in TABLES:
-        data = getattr(tally, attribute)
-        for row in model.objects.values_list(*model.KEY, *counters).iterator(chunk_size=20_000):
-            key, numbers = row[: len(model.KEY)], row[len(model.KEY) :]
-            if counters == ("n",):
-                data[key] += numbers[0]
-            else:
-                for name, n in zip(counters, numbers, strict=True):
-                    data[key][name] += n
+    for model in ROLLUPS:
+        data, width = tally.tables[model], len(model.KEY)
+        rows = model.objects.values_list(*model.KEY, *model.COUNTERS).iterator(chunk_size=20_000)
+        for row in rows:
+            entry = data[row[:width]]
+            for name, n in zip(model.COUNTERS, row[width:], strict=True):
+                entry[name] += n
     return tally
 
 
 def compare(kept: Tally, recounted: Tally) -> list[Difference]:
     differences = []
-    for _model, attribute, counters in TABLES:
-        a, b = getattr(kept, attribute), getattr(recounted, attribute)
+    for model in ROLLUPS:
+        a, b = kept.tables[model], recounted.tables[model]
         for key in sorted(set(a) | set(b), key=str):
-            if counters == ("n",):
-                pairs = [("n", a.get(key, 0), b.get(key, 0))]
-            else:
-                va, vb = a.get(key, {}), b.get(key, {})
-                pairs = [(c, va.get(c, 0), vb.get(c, 0)) for c in counters]
-            for counter, x, y in pairs:
+            va, vb = a.get(key, {}), b.get(key, {})
+            for counter in model.COUNTERS:
+                x, y = va.get(counter, 0), vb.get(counter, 0)
                 if x != y:
-                    differences.append(Difference(attribute, key, counter, x, y))
+                    differences.append(Difference(model.__name__, key, counter, x, y))
     return differences
 
 
@@ -126,12 +105,12 @@ def rewrite(tally: Tally) -> None:
     """Replace the rollup tables by ``tally`` (transitions wait meanwhile on PostgreSQL)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            names = ", ".join(model._meta.db_table for model, _a, _c in TABLES)
+            names = ", ".join(model._meta.db_table for model in ROLLUPS)
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
         for model, rows in as_rows(tally):
             model.objects.all().delete()
-            fields = [*model.KEY, *(FLOW_FIELDS if model in (RegencyDay, KecamatanDay) else ["n"])]
+            fields = [*model.KEY, *model.COUNTERS]
             model.objects.bulk_create(
                 (model(**dict(zip(fields, row, strict=True))) for row in rows), batch_size=5000
             )

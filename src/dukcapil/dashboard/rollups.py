@@ -29,14 +29,21 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 
+from dukcapil.dashboard.buckets import BUCKET_FIELDS, BUCKET_HOURS, bucket_of
 from dukcapil.dashboard.models import (
-    FLOW_FIELDS,
+    ROLLUPS,
     KecamatanDay,
+    KecamatanMonth,
     OpenCount,
     RegencyDay,
     RevisionDay,
+    RevisionMonth,
     StageDay,
+    StageKecamatanDay,
+    StageMonth,
 )
+
+__all__ = ["BUCKET_HOURS", "bucket_of"]
 
 # Statuses counted in OpenCount: every state an application can rest in between submission and
 # its end. ``draft`` is not yet received; the final states are counted as flows.
@@ -47,6 +54,7 @@ OPEN_STATES = (
 # The backlog: work in the office's hands (the applicant, the post or the pick-up are not).
 BACKLOG_STATES = ("submitted", "in_review", "approved", "issued", "printed")
 CLOCK_STARTS = ("submit", "resubmit", "request_revision")
+REVIEW_ENDS = ("approve", "reject", "request_revision")  # a verifier's decision
 REVISION_DAYS = 14  # the needs_revision row's due day: the clock start + 14 calendar days
 
 # Stages: name → (transitions that start it, transitions (from status) that end it).
@@ -58,15 +66,8 @@ STAGES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]] = 
     "delivery": (("ship",), (("complete", "in_delivery"), ("ready_for_pickup", "in_delivery"))),
 }  # fmt: skip
 STAGE_NAMES = tuple(STAGES)
-# Upper bounds (hours) of the duration buckets; the last bucket is open ("more than 720 h").
-BUCKET_HOURS = (1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 504, 720)
-
-
-def bucket_of(hours: float) -> int:
-    for i, bound in enumerate(BUCKET_HOURS):
-        if hours <= bound:
-            return i
-    return len(BUCKET_HOURS)
+# The requirement code of the revision rows that count first reviews (the rate's denominator).
+REVIEWED = ""
 
 
 @dataclass(frozen=True)
@@ -91,19 +92,21 @@ class Step:
     reasons: tuple[str, ...] = ()  # requirement codes of a revision request
 
 
+def _counters() -> dict[tuple, dict[str, int]]:
+    return defaultdict(lambda: defaultdict(int))
+
+
 @dataclass
 class Tally:
-    """Increments per table and key; the same shape for one event and for a whole history."""
+    """Increments per rollup table (:data:`dukcapil.dashboard.models.ROLLUPS`), key and counter;
+    the same shape for one event and for a whole history."""
 
-    regency_day: dict[tuple, dict[str, int]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    tables: dict[type, dict[tuple, dict[str, int]]] = field(
+        default_factory=lambda: {model: _counters() for model in ROLLUPS}
     )
-    kecamatan_day: dict[tuple, dict[str, int]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(int))
-    )
-    open: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
-    stage: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
-    revision: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+
+    def __getitem__(self, model: type) -> dict[tuple, dict[str, int]]:
+        return self.tables[model]
 
 
 @lru_cache(maxsize=1)
@@ -141,16 +144,21 @@ def contribute(tally: Tally, step: Step, facts: Facts, earlier: Sequence[Step]) 
     """Add what ``step`` (after the ``earlier`` steps of the same application, oldest first)
     changes in the rollups to ``tally``."""
     day = local_day(step.at)
+    month = day.replace(day=1)
+    regency, kecamatan = facts.regency, facts.kecamatan
+    service, channel = facts.service, facts.channel
+    tables = tally.tables
     flows: dict[str, int] = {}
     t, source = step.transition, step.from_status
+    first_review = t in REVIEW_ENDS and not any(e.transition in REVIEW_ENDS for e in earlier)
+    if first_review:
+        flows["first_reviewed"] = 1
     if t == "submit":
         flows["received"] = 1
     elif t == "resubmit":
         flows["resubmitted"] = 1
     elif t == "request_revision":
         flows["revision_requested"] = 1
-        for code in step.reasons:
-            tally.revision[(day, facts.regency, facts.service, code)] += 1
     elif t == "approve":
         flows["approved"] = 1
     elif t == "reject":
@@ -172,23 +180,42 @@ def contribute(tally: Tally, step: Step, facts: Facts, earlier: Sequence[Step]) 
         if source == "in_delivery":  # an application is in delivery once: this is the first try
             flows["delivered_first_time"] = 1
     if flows:
-        regency_row = tally.regency_day[(day, facts.regency, facts.service, facts.channel)]
-        kecamatan_row = tally.kecamatan_day[(day, facts.regency, facts.kecamatan)]
-        for name, n in flows.items():
-            regency_row[name] += n
-            kecamatan_row[name] += n
+        for row in (
+            tables[RegencyDay][(day, regency, service, channel)],
+            tables[KecamatanDay][(day, regency, kecamatan)],
+            tables[KecamatanMonth][(month, regency, kecamatan, service, channel)],
+        ):
+            for name, n in flows.items():
+                row[name] += n
+
+    if first_review or t == "request_revision":
+        # A requirement named twice in one request counts once: the rate stays a share.
+        codes = dict.fromkeys(step.reasons) if t == "request_revision" else {}
+        for code in ([REVIEWED] if first_review else []) + [c for c in codes if c != REVIEWED]:
+            for row in (
+                tables[RevisionDay][(day, regency, service, channel, code)],
+                tables[RevisionMonth][(month, regency, kecamatan, service, channel, code)],
+            ):
+                if code != REVIEWED:
+                    row["n"] += 1
+                if first_review:
+                    row["first"] += 1
 
     if source in OPEN_STATES:
-        tally.open[_open_key(facts, source, earlier, None)] -= 1
+        tables[OpenCount][_open_key(facts, source, earlier, None)]["n"] -= 1
     if step.to_status in OPEN_STATES:
-        tally.open[_open_key(facts, step.to_status, earlier, step)] += 1
+        tables[OpenCount][_open_key(facts, step.to_status, earlier, step)]["n"] += 1
 
     for stage, (starts, ends) in STAGES.items():
         if any(t == name and (src is None or source == src) for name, src in ends):
             began = _last(earlier, starts)
             if began is not None:
-                hours = (step.at - began.at).total_seconds() / 3600
-                tally.stage[(day, facts.regency, stage, bucket_of(hours))] += 1
+                bucket = BUCKET_FIELDS[bucket_of((step.at - began.at).total_seconds() / 3600)]
+                tables[StageDay][(day, regency, service, channel, stage)][bucket] += 1
+                tables[StageKecamatanDay][(day, regency, kecamatan, stage)][bucket] += 1
+                tables[StageMonth][(month, regency, kecamatan, service, channel, stage)][
+                    bucket
+                ] += 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,23 +287,24 @@ def _upsert(table: str, key: Sequence[str], counters: Sequence[str], rows: list[
 
 
 def write(tally: Tally) -> None:
-    """Add ``tally`` to the rollup tables (keys in sorted order: concurrent transitions lock the
-    same rows in the same order and cannot deadlock on them)."""
-    for model, data in ((RegencyDay, tally.regency_day), (KecamatanDay, tally.kecamatan_day)):
-        rows = [(*key, *(values.get(f, 0) for f in FLOW_FIELDS)) for key, values in sorted(
-            data.items()) if any(values.values())]  # fmt: skip
-        _upsert(model._meta.db_table, model.KEY, FLOW_FIELDS, rows)
-    for model, data in ((StageDay, tally.stage), (RevisionDay, tally.revision)):
-        rows = [(*key, n) for key, n in sorted(data.items()) if n]
-        _upsert(model._meta.db_table, model.KEY, ("n",), rows)
-    changes = sorted((key, n) for key, n in tally.open.items() if n)
-    _upsert(OpenCount._meta.db_table, OpenCount.KEY, ("n",), [(*k, n) for k, n in changes])
-    emptied = [k for k, n in changes if n < 0]
-    if emptied:
-        # A state nobody rests in any more leaves no row behind (the key includes days).
-        key_filter = " AND ".join(f"{c} = %s" for c in OpenCount.KEY)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"DELETE FROM {OpenCount._meta.db_table} WHERE {key_filter} AND n = 0",  # noqa: S608
-                emptied,
-            )
+    """Add ``tally`` to the rollup tables (tables and keys in one fixed order: concurrent
+    transitions lock the same rows in the same order and cannot deadlock on them)."""
+    for model in ROLLUPS:
+        data = tally.tables[model]
+        if not data:
+            continue
+        counters = model.COUNTERS
+        changes = [(key, values) for key, values in sorted(data.items()) if any(values.values())]
+        rows = [(*key, *(values.get(c, 0) for c in counters)) for key, values in changes]
+        _upsert(model._meta.db_table, model.KEY, counters, rows)
+        if model is OpenCount:
+            emptied = [key for key, values in changes if values["n"] < 0]
+            if emptied:
+                # A state nobody rests in any more leaves no row behind (the key includes days).
+                key_filter = " AND ".join(f"{c} = %s" for c in OpenCount.KEY)
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"DELETE FROM {OpenCount._meta.db_table} "  # noqa: S608 - our names
+                        f"WHERE {key_filter} AND n = 0",
+                        emptied,
+                    )

@@ -1,11 +1,14 @@
 """The dashboard's figures, read from the rollups only (never from applications or events).
 
 A page reads a handful of grouped sums over the rollup rows of the chosen period: for a month of
-the whole province some ten thousand small rows, whatever the length of the history.
+the whole province some ten thousand small rows, whatever the length of the history. Each family
+of rollups (flows, stage times, revisions) comes in grains (:mod:`dukcapil.dashboard.models`);
+:func:`grain_for` picks the first that holds every dimension a read filters or groups by.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import time
 from collections import defaultdict
@@ -19,27 +22,54 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from dukcapil.core.working_days import is_working_day
+from dukcapil.dashboard.buckets import BUCKET_FIELDS, BUCKET_HOURS
 from dukcapil.dashboard.models import (
     FLOW_FIELDS,
     KecamatanDay,
+    KecamatanMonth,
     OpenCount,
     RegencyDay,
     RevisionDay,
+    RevisionMonth,
     StageDay,
+    StageKecamatanDay,
+    StageMonth,
 )
-from dukcapil.dashboard.rollups import BACKLOG_STATES, BUCKET_HOURS, OPEN_STATES, STAGE_NAMES
+from dukcapil.dashboard.rollups import BACKLOG_STATES, OPEN_STATES, STAGE_NAMES
 
 AGE_BANDS = ("0-1", "2-3", "4-7", "8+")  # working days since the clock started
+DIMENSIONS = ("regency", "kecamatan", "service", "channel")
+
+# The grains of each family, finest last: the first holding every dimension of a read serves it.
+GRAINS = {
+    "flows": (RegencyDay, KecamatanDay, KecamatanMonth),
+    "stages": (StageDay, StageKecamatanDay, StageMonth),
+    "revisions": (RevisionDay, RevisionMonth),
+}
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose figures: the whole province (``regency`` None) or one regency."""
+    """Whose figures: the whole province or one regency (``regency``), narrowed to one
+    kecamatan, one service and/or one channel."""
 
     regency: str | None = None
+    kecamatan: str | None = None
+    service: str | None = None
+    channel: str | None = None
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {d: getattr(self, d) for d in DIMENSIONS if getattr(self, d)}
 
     def filter(self) -> Q:
-        return Q(regency=self.regency) if self.regency else Q()
+        return Q(**self.filters)
+
+    @property
+    def monthly(self) -> bool:
+        """A filter below the regency: some breakdowns need the monthly grain, so the page's
+        period is widened to whole months (for every figure, so that they add up)."""
+        return bool(self.kecamatan or self.service or self.channel)
 
 
 @dataclass(frozen=True)
@@ -52,8 +82,23 @@ class Period:
         today = today or timezone.localdate()
         return cls(today - dt.timedelta(days=days - 1), today)
 
-    def filter(self) -> Q:
+    def filter(self, unit: str = "day") -> Q:
+        if unit == "month":
+            return Q(month__gte=self.start.replace(day=1), month__lte=self.end.replace(day=1))
         return Q(day__gte=self.start, day__lte=self.end)
+
+    def widened(self) -> Period:
+        """The whole months this period touches."""
+        last = calendar.monthrange(self.end.year, self.end.month)[1]
+        return Period(self.start.replace(day=1), self.end.replace(day=last))
+
+
+def grain_for(family: str, dimensions: set[str]) -> Any:
+    """The first rollup table of ``family`` that holds every one of ``dimensions``."""
+    for model in GRAINS[family]:
+        if dimensions <= set(model.KEY):
+            return model
+    raise ValueError(f"no {family} grain holds {sorted(dimensions)}")
 
 
 @dataclass(frozen=True)
@@ -100,23 +145,29 @@ def quantile_bucket(counts: list[int], fraction: float) -> int | None:
 # Raw sums
 
 
-def _flow_sums() -> dict[str, Sum]:
-    return {name: Sum(name) for name in FLOW_FIELDS}
-
-
-def flows_by(scope: Scope, period: Period, *dimensions: str) -> dict[tuple, dict[str, int]]:
-    """Flow counters of the period summed by ``dimensions`` (of ``day``, ``regency``,
-    ``service``, ``channel``; or ``kecamatan`` alone with ``regency``/``day``)."""
-    model = KecamatanDay if "kecamatan" in dimensions else RegencyDay
+def sums(family: str, scope: Scope, period: Period, dimensions: tuple[str, ...],
+         counters: tuple[str, ...]) -> dict[tuple, dict[str, int]]:  # fmt: skip
+    """``counters`` of ``family`` in the period summed by ``dimensions`` (of
+    :data:`DIMENSIONS`, ``day``, ``stage``, ``requirement``), under ``scope``'s filters. Grouped
+    by ``day`` on a monthly grain, the key is the first day of the month."""
+    wanted = set(scope.filters) | {d for d in dimensions if d != "day"}
+    model = grain_for(family, wanted)
+    unit = model.KEY[0]
+    columns = [unit if d == "day" else d for d in dimensions]
     rows = (
-        model.objects.filter(scope.filter(), period.filter())
-        .values(*dimensions)
-        .annotate(**_flow_sums())
+        model.objects.filter(scope.filter(), period.filter(unit))
+        .values(*columns)
+        .annotate(**{f"s_{c}": Sum(c) for c in counters})
         .order_by()
     )
     return {
-        tuple(row[d] for d in dimensions): {f: row[f] or 0 for f in FLOW_FIELDS} for row in rows
+        tuple(row[c] for c in columns): {c: row[f"s_{c}"] or 0 for c in counters} for row in rows
     }
+
+
+def flows_by(scope: Scope, period: Period, *dimensions: str) -> dict[tuple, dict[str, int]]:
+    """Flow counters of the period summed by ``dimensions``."""
+    return sums("flows", scope, period, dimensions, FLOW_FIELDS)
 
 
 def earliest_since(today: dt.date, age: int) -> dt.date:
@@ -130,10 +181,18 @@ def earliest_since(today: dt.date, age: int) -> dt.date:
         day -= dt.timedelta(days=1)
 
 
+def _empty_open() -> dict:
+    return {
+        "states": dict.fromkeys(OPEN_STATES, 0),
+        "ages": dict.fromkeys(AGE_BANDS, 0),
+        "overdue": 0,
+        "backlog": 0,
+    }
+
+
 def open_by(scope: Scope, *dimensions: str, today: dt.date | None = None) -> dict[tuple, dict]:
-    """The backlog (applications now in an office state) summed by ``dimensions``: per age band
-    in working days since the clock started, and past the due day. The per-state counts are
-    :func:`states_by`'s (one scan for each: fewer groups to hash than both at once)."""
+    """Applications now open summed by ``dimensions``: per state, and for the backlog (the
+    office states) per age band in working days since the clock started, and past the due day."""
     today = today or timezone.localdate()
     t1, t3, t7 = (earliest_since(today, k) for k in (1, 3, 7))
 
@@ -141,9 +200,10 @@ def open_by(scope: Scope, *dimensions: str, today: dt.date | None = None) -> dic
         return Sum(Case(When(condition, then="n"), default=Value(0)), output_field=IntegerField())
 
     rows = (
-        OpenCount.objects.filter(scope.filter(), status__in=BACKLOG_STATES)
-        .values(*dimensions)
+        OpenCount.objects.filter(scope.filter())
+        .values(*dimensions, "status")
         .annotate(
+            total=Sum("n"),
             a01=band(Q(since__gte=t1)),
             a23=band(Q(since__gte=t3, since__lt=t1)),
             a47=band(Q(since__gte=t7, since__lt=t3)),
@@ -155,51 +215,31 @@ def open_by(scope: Scope, *dimensions: str, today: dt.date | None = None) -> dic
     result: dict[tuple, dict] = defaultdict(_empty_open)
     for row in rows:
         entry = result[tuple(row[d] for d in dimensions)]
+        entry["states"][row["status"]] += row["total"] or 0
+        if row["status"] not in BACKLOG_STATES:
+            continue
         for key, band_name in zip(("a01", "a23", "a47", "a8"), AGE_BANDS, strict=True):
             entry["ages"][band_name] += row[key] or 0
         entry["overdue"] += row["overdue"] or 0
     for entry in result.values():
         entry["backlog"] = sum(entry["ages"].values())
-    return result
+    return dict(result)
 
 
-def states_by(scope: Scope) -> dict[str, dict[str, int]]:
-    """regency → applications now in each open state."""
-    rows = (
-        OpenCount.objects.filter(scope.filter())
-        .values("regency", "status")
-        .annotate(total=Sum("n"))
-        .order_by()
+def _histograms(rows: dict[tuple, dict[str, int]]) -> dict[tuple, dict[str, list[int]]]:
+    """(… , stage) → counters, as ( … ) → stage → bucket counts."""
+    result: dict[tuple, dict[str, list[int]]] = defaultdict(
+        lambda: {s: [0] * len(BUCKET_FIELDS) for s in STAGE_NAMES}
     )
-    result: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(OPEN_STATES, 0))
-    for row in rows:
-        result[row["regency"]][row["status"]] += row["total"] or 0
+    for (*key, stage), counts in rows.items():
+        result[tuple(key)][stage] = [counts[b] for b in BUCKET_FIELDS]
     return result
-
-
-def _empty_open() -> dict:
-    return {
-        "states": dict.fromkeys(OPEN_STATES, 0),
-        "ages": dict.fromkeys(AGE_BANDS, 0),
-        "overdue": 0,
-        "backlog": 0,
-    }
 
 
 def stages_by(scope: Scope, period: Period, *dimensions: str) -> dict[tuple, dict[str, dict]]:
     """Per ``dimensions`` and stage: count, median and p90 (as :class:`Hours`)."""
-    histograms: dict[tuple, dict[str, list[int]]] = defaultdict(
-        lambda: {s: [0] * (len(BUCKET_HOURS) + 1) for s in STAGE_NAMES}
-    )
-    rows = (
-        StageDay.objects.filter(scope.filter(), period.filter())
-        .values(*dimensions, "stage", "bucket")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    for row in rows:
-        histograms[tuple(row[d] for d in dimensions)][row["stage"]][row["bucket"]] += row["total"]
-    return {key: _quantiles(per_stage) for key, per_stage in histograms.items()}
+    rows = sums("stages", scope, period, (*dimensions, "stage"), BUCKET_FIELDS)
+    return {key: _quantiles(per_stage) for key, per_stage in _histograms(rows).items()}
 
 
 def _quantiles(per_stage: dict[str, list[int]]) -> dict[str, dict]:
@@ -214,14 +254,10 @@ def _quantiles(per_stage: dict[str, list[int]]) -> dict[str, dict]:
     }
 
 
-def revisions_by(scope: Scope, period: Period) -> dict[tuple[str, str], int]:
-    rows = (
-        RevisionDay.objects.filter(scope.filter(), period.filter())
-        .values("service", "requirement")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    return {(r["service"], r["requirement"]): r["total"] for r in rows}
+def revisions_by(scope: Scope, period: Period) -> dict[tuple[str, str], dict[str, int]]:
+    """(service, requirement) → ``n`` (requests naming it) and ``first`` (at the application's
+    first review); requirement ``REVIEWED`` ("") holds the service's first reviews."""
+    return sums("revisions", scope, period, ("service", "requirement"), ("n", "first"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,6 +290,8 @@ def regency_names() -> dict[str, str]:
 def kecamatan_names(scope: Scope) -> dict[str, tuple[str, str]]:
     """kecamatan code → (regency code, name), in code order."""
     rows = _kecamatan(settings.DUKCAPIL_PROVINCE_CODE)
+    if scope.kecamatan:
+        return {c: v for c, v in rows.items() if c == scope.kecamatan}
     if scope.regency:
         return {c: v for c, v in rows.items() if v[0] == scope.regency}
     return dict(rows)
@@ -281,24 +319,42 @@ def service_names() -> dict[str, str]:
 @dataclass
 class Figures:
     scope: Scope
-    period: Period
+    period: Period  # the period of the figures (``asked`` widened to months for a filtered page)
+    asked: Period
     today: dt.date
     regencies: dict[str, str]
     kecamatan: dict[str, tuple[str, str]]
     services: dict[str, str]
-    by_regency: dict[tuple, dict[str, int]]
-    by_service: dict[tuple, dict[str, int]]
-    by_channel: dict[tuple, dict[str, int]]
-    by_kecamatan: dict[tuple, dict[str, int]]
-    by_day: dict[tuple, dict[str, int]]
-    open_by_regency: dict[tuple, dict]
-    open_by_kecamatan: dict[tuple, dict]
-    open_by_service: dict[tuple, dict]
-    open_by_channel: dict[tuple, dict]
-    stages_by_regency: dict[tuple, dict[str, dict]]
-    stages_total: dict[str, dict]
-    revisions: dict[tuple[str, str], int]
+    flows: dict[str, dict[tuple, dict[str, int]]]  # dimension or "day" → key → counters
+    open: dict[str, dict[tuple, dict]]  # dimension → key → states, ages, overdue, backlog
+    stages: dict[str, dict[tuple, dict[str, dict]]]  # dimension → key → stage → quantiles
+    revisions: dict[tuple[str, str], dict[str, int]]
+    day_unit: str = "day"  # "month" when even the daily series needs the monthly grain
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def widened(self) -> bool:
+        return self.period != self.asked
+
+    @property
+    def by_regency(self) -> dict[tuple, dict[str, int]]:
+        return self.flows["regency"]
+
+    @property
+    def by_service(self) -> dict[tuple, dict[str, int]]:
+        return self.flows["service"]
+
+    @property
+    def by_channel(self) -> dict[tuple, dict[str, int]]:
+        return self.flows["channel"]
+
+    @property
+    def by_kecamatan(self) -> dict[tuple, dict[str, int]]:
+        return self.flows["kecamatan"]
+
+    @property
+    def by_day(self) -> dict[tuple, dict[str, int]]:
+        return self.flows["day"]
 
     @property
     def totals(self) -> dict[str, int]:
@@ -311,48 +367,67 @@ class Figures:
     @property
     def open_total(self) -> dict:
         total = _empty_open()
-        for entry in self.open_by_regency.values():
-            for s, n in entry["states"].items():
-                total["states"][s] += n
-            for b, n in entry["ages"].items():
-                total["ages"][b] += n
-            total["overdue"] += entry["overdue"]
-            total["backlog"] += entry["backlog"]
+        for entry in self.open["regency"].values():
+            _add_open(total, entry)
         return total
 
+    @property
+    def stages_total(self) -> dict[str, dict]:
+        """Scope-wide quantiles: from the histograms summed over regencies."""
+        merged = {s: [0] * len(BUCKET_FIELDS) for s in STAGE_NAMES}
+        for per_stage in self.stages["regency"].values():
+            for stage, figures in per_stage.items():
+                merged[stage] = [
+                    a + b for a, b in zip(merged[stage], figures["histogram"], strict=True)
+                ]
+        return _quantiles(merged)
 
-def dashboard(scope: Scope, period: Period, today: dt.date | None = None) -> Figures:
-    """All figures of a dashboard page for ``scope`` and ``period``."""
+
+def dashboard(scope: Scope, period: Period, today: dt.date | None = None, *,
+              kecamatan_stages: bool = True) -> Figures:  # fmt: skip
+    """All figures of a dashboard page for ``scope`` and ``period`` (stage times per kecamatan
+    only with ``kecamatan_stages``: the province page leaves them to the exports)."""
     today = today or timezone.localdate()
-    # One read of the regency × service × channel sums serves the three tables.
+    asked = period
+    if scope.monthly:
+        period = period.widened()
+    # One read of the regency × service × channel sums serves three breakdowns.
     fine = flows_by(scope, period, "regency", "service", "channel")
-    # Three reads of the open counts: the backlog by place and by service × channel, the states
-    # by regency.
-    open_places = open_by(scope, "regency", "kecamatan", today=today)
-    open_kinds = open_by(scope, "service", "channel", today=today)
-    open_by_regency = _regroup_open(open_places, 0)
-    for regency, states in states_by(scope).items():
-        open_by_regency.setdefault((regency,), _empty_open())["states"] = states
-    stages = stages_by(scope, period, "regency")
+    by_day = flows_by(scope, period, "day")
+    day_grain = grain_for("flows", set(scope.filters))
+    # Two reads of the open counts: by place, and by service × channel.
+    places = open_by(scope, "regency", "kecamatan", today=today)
+    kinds = open_by(scope, "service", "channel", today=today)
+    stage_rows = _histograms(
+        sums("stages", scope, period, ("regency", "service", "channel", "stage"), BUCKET_FIELDS)
+    )
+    stages = {d: _regroup_stages(stage_rows, i) for i, d in enumerate(("regency", "service",
+                                                                          "channel"))}  # fmt: skip
+    stages["kecamatan"] = stages_by(scope, period, "kecamatan") if kecamatan_stages else {}
     return Figures(
         scope=scope,
         period=period,
+        asked=asked,
         today=today,
         regencies=regency_names(),
         kecamatan=kecamatan_names(scope),
         services=service_names(),
-        by_regency=_regroup(fine, 0),
-        by_service=_regroup(fine, 1),
-        by_channel=_regroup(fine, 2),
-        by_kecamatan=flows_by(scope, period, "kecamatan"),
-        by_day=flows_by(scope, period, "day"),
-        open_by_regency=open_by_regency,
-        open_by_kecamatan=_regroup_open(open_places, 1),
-        open_by_service=_regroup_open(open_kinds, 0),
-        open_by_channel=_regroup_open(open_kinds, 1),
-        stages_by_regency=stages,
-        stages_total=_merge_stages(stages),
+        flows={
+            "regency": _regroup(fine, 0),
+            "service": _regroup(fine, 1),
+            "channel": _regroup(fine, 2),
+            "kecamatan": flows_by(scope, period, "kecamatan"),
+            "day": by_day,
+        },
+        open={
+            "regency": _regroup_open(places, 0),
+            "kecamatan": _regroup_open(places, 1),
+            "service": _regroup_open(kinds, 0),
+            "channel": _regroup_open(kinds, 1),
+        },
+        stages=stages,
         revisions=revisions_by(scope, period),
+        day_unit=day_grain.KEY[0],
     )
 
 
@@ -365,25 +440,28 @@ def _regroup(rows: dict[tuple, dict[str, int]], index: int) -> dict[tuple, dict[
     return result
 
 
+def _add_open(target: dict, entry: dict) -> None:
+    for s, n in entry["states"].items():
+        target["states"][s] += n
+    for b, n in entry["ages"].items():
+        target["ages"][b] += n
+    target["overdue"] += entry["overdue"]
+    target["backlog"] += entry["backlog"]
+
+
 def _regroup_open(rows: dict[tuple, dict], index: int) -> dict[tuple, dict]:
     result: dict[tuple, dict] = defaultdict(_empty_open)
     for key, entry in rows.items():
-        target = result[(key[index],)]
-        for s, n in entry["states"].items():
-            target["states"][s] += n
-        for b, n in entry["ages"].items():
-            target["ages"][b] += n
-        target["overdue"] += entry["overdue"]
-        target["backlog"] += entry["backlog"]
+        _add_open(result[(key[index],)], entry)
     return dict(result)
 
 
-def _merge_stages(per_regency: dict) -> dict[str, dict]:
-    """Province- (or regency-) wide quantiles: from the histograms summed over regencies."""
-    merged = {s: [0] * (len(BUCKET_HOURS) + 1) for s in STAGE_NAMES}
-    for per_stage in per_regency.values():
-        for stage, figures in per_stage.items():
-            merged[stage] = [
-                a + b for a, b in zip(merged[stage], figures["histogram"], strict=True)
-            ]
-    return _quantiles(merged)
+def _regroup_stages(rows: dict[tuple, dict[str, list[int]]], index: int) -> dict[tuple, dict]:
+    merged: dict[tuple, dict[str, list[int]]] = defaultdict(
+        lambda: {s: [0] * len(BUCKET_FIELDS) for s in STAGE_NAMES}
+    )
+    for key, per_stage in rows.items():
+        target = merged[(key[index],)]
+        for stage, counts in per_stage.items():
+            target[stage] = [a + b for a, b in zip(target[stage], counts, strict=True)]
+    return {key: _quantiles(per_stage) for key, per_stage in merged.items()}

@@ -1,16 +1,28 @@
 """The dashboard's tables, built once from :class:`~dukcapil.dashboard.selectors.Figures` and used
 by both the page and the CSV/XLSX exports, so that an export holds exactly what the page shows.
 
+Every measure is broken down by each dimension: the regency league (``kabupaten``), one table of
+the flows and the backlog per kecamatan, service and channel (``kecamatan``, ``layanan``,
+``kanal``), and the states, stage times and deliveries per each dimension (``status``, ``tahap``,
+``pengiriman`` per regency; the same slugs suffixed ``-kecamatan``, ``-layanan``, ``-kanal``).
+
 Small counts: for a viewer who must not see persons (the province monitor), a count from 1 to 4 is
 shown and exported as "<5", and a share or a duration resting on fewer than 5 cases is not shown.
+So that a hidden count cannot be recovered by subtracting the shown cells from a shown total, in
+the tables whose rows add up to a total shown elsewhere (``additive``: a column adds up to the
+scope's total; the age bands of a row add up to its backlog), a complementary cell is hidden as
+well ("×"), the smallest ones, until the hidden cells of the line are at least two and hold at
+least 5 between them (:func:`complements`). What this does not cover: relations between
+different tables (e.g. the states of one table against the backlog of another); the tables that
+share a column (the grid and the kecamatan table) hide the same cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape  # the stdlib's: no lazy-string wrapper per cell
 from typing import Any
@@ -21,10 +33,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dukcapil.applications.models import Channel, Status
-from dukcapil.dashboard.rollups import OPEN_STATES, STAGE_NAMES
+from dukcapil.dashboard.rollups import OPEN_STATES, REVIEWED, STAGE_NAMES
 from dukcapil.dashboard.selectors import AGE_BANDS, Figures, Hours, Share
 
 SMALL = 5  # counts below this are hidden from protected viewers
+HIDDEN = "×"  # a complementary cell hidden so that a "<5" cannot be worked out
 
 STAGE_LABELS = {
     "review": gettext_lazy("Verifikasi"),
@@ -53,6 +66,49 @@ class Table:
     title: Any
     columns: list[Column]
     rows: list[dict[str, Any]]
+    note: Any = ""
+    additive: bool = False  # each count column adds up to a total shown elsewhere
+    row_totals: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (total, its parts) in a row
+    hidden: set[tuple[int, str]] = field(default_factory=set)  # complements, when protected
+
+    def protected(self) -> Table:
+        """This table with its complementary cells worked out for a protected viewer."""
+        self.hidden = complements(self)
+        return self
+
+
+def complements(table: Table) -> set[tuple[int, str]]:
+    """The cells (row index, column key) to hide besides the small counts, so that no small
+    count can be worked out from a total: in each line (a column of an additive table, the parts
+    of a row total), the hidden cells are none, or at least two holding at least 5."""
+    lines: list[list[tuple[int, str]]] = []
+    if table.additive:
+        for column in table.columns:
+            if column.kind == "count":
+                lines.append([(i, column.key) for i in range(len(table.rows))])
+    for _total, parts in table.row_totals:
+        lines += [[(i, p) for p in parts] for i in range(len(table.rows))]
+    hidden: set[tuple[int, str]] = set()
+
+    def value(cell: tuple[int, str]) -> int:
+        return table.rows[cell[0]][cell[1]] or 0
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            covered = [c for c in line if is_small(value(c)) or c in hidden]
+            if not covered:
+                continue
+            total = sum(value(c) for c in covered)
+            spare = sorted((c for c in line if c not in covered and value(c) > 0), key=value)
+            while spare and (len(covered) < 2 or total < SMALL):
+                cell = spare.pop(0)
+                hidden.add(cell)
+                covered.append(cell)
+                total += value(cell)
+                changed = True
+    return hidden
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,15 +153,19 @@ class Cells:
     def rows_html(self, table: Table) -> list[SafeString]:
         """The ``<tr>`` of each row (numbers right-aligned), escaped."""
         kinds = [(c.key, c.kind, ' class="num"' if c.kind != "text" else "") for c in table.columns]
+        hidden = table.hidden if self.protect else set()
         return [
             mark_safe(  # noqa: S308 - every cell text is escaped
                 "<tr>"
                 + "".join(
-                    f"<td{cls}>{escape(self.text(row[key], kind))}</td>" for key, kind, cls in kinds
-                )  # fmt: skip
+                    f"<td{cls}>"
+                    + (HIDDEN if (i, key) in hidden else escape(self.text(row[key], kind)))
+                    + "</td>"
+                    for key, kind, cls in kinds
+                )
                 + "</tr>"
             )
-            for row in table.rows
+            for i, row in enumerate(table.rows)
         ]
 
 
@@ -137,16 +197,52 @@ def _reviews(flows: dict[str, int]) -> int:
     return flows["approved"] + flows["rejected"] + flows["revision_requested"]
 
 
+def _no_flows() -> dict[str, int]:
+    from dukcapil.dashboard.models import FLOW_FIELDS
+
+    return dict.fromkeys(FLOW_FIELDS, 0)
+
+
+# The breakdowns: slug suffix → (dimension, label of its column).
+DIMENSION_LABELS = {
+    "kabupaten": ("regency", gettext_lazy("Kabupaten/kota")),
+    "kecamatan": ("kecamatan", gettext_lazy("Kecamatan")),
+    "layanan": ("service", gettext_lazy("Layanan")),
+    "kanal": ("channel", gettext_lazy("Kanal")),
+}
+
+
+def members(f: Figures, per: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(code, name, extra text cells) of each member of a breakdown, in their order, within the
+    page's filters (services and channels only when they have figures)."""
+    scope = f.scope
+    if per == "kabupaten":
+        return [(c, n, {}) for c, n in f.regencies.items()
+                if not scope.regency or c == scope.regency]  # fmt: skip
+    if per == "kecamatan":
+        return [(c, n, {"regency": f.regencies.get(r, r)}) for c, (r, n) in f.kecamatan.items()]
+    dimension = DIMENSION_LABELS[per][0]
+    names = dict(f.services) if per == "layanan" else {c.value: str(c.label) for c in Channel}
+    chosen = getattr(scope, dimension)
+    seen = set(f.flows[dimension]) | set(f.open[dimension]) | set(f.stages[dimension])
+    return [(c, n, {}) for c, n in names.items()
+            if (chosen is None or c == chosen) and (c,) in seen]  # fmt: skip
+
+
+def _name_columns(per: str) -> list[Column]:
+    columns = [Column("name", DIMENSION_LABELS[per][1], "text")]
+    if per == "kecamatan":
+        columns.append(Column("regency", _("Kabupaten/kota"), "text"))
+    return columns
+
+
 def league(f: Figures) -> Table:
     """The regencies ranked by the share issued within the service level."""
     rows = []
-    for code, name in f.regencies.items():
-        if f.scope.regency and code != f.scope.regency:
-            continue
-        flows = f.by_regency.get((code,)) or dict.fromkeys(f.totals, 0)
-        opened = f.open_by_regency.get((code,))
-        stages = f.stages_by_regency.get((code,), {})
-        review = stages.get("review", {})
+    for code, name, _extra in members(f, "kabupaten"):
+        flows = f.by_regency.get((code,)) or _no_flows()
+        opened = f.open["regency"].get((code,))
+        review = f.stages["regency"].get((code,), {}).get("review", {})
         rows.append({
             "regency": name,
             "received": flows["received"],
@@ -179,141 +275,109 @@ def league(f: Figures) -> Table:
         Column("first_delivery", _("Terkirim pada percobaan pertama"), "share"),
         Column("revision_rate", _("Tingkat perbaikan"), "share"),
     ]
-    return Table("kabupaten", _("Peringkat kabupaten/kota"), columns, rows)
+    return Table("kabupaten", _("Peringkat kabupaten/kota"), columns, rows,
+                 note=_("Tingkat perbaikan: permintaan perbaikan dari semua keputusan "
+                        "verifikasi."), additive=True)  # fmt: skip
 
 
-def kecamatan(f: Figures) -> Table:
-    names = f.regencies
+def breakdown(f: Figures, per: str) -> Table:
+    """Flows, backlog by age and shares per kecamatan, service or channel."""
+    dimension = DIMENSION_LABELS[per][0]
     rows = []
-    for code, (regency, name) in f.kecamatan.items():
-        flows = f.by_kecamatan.get((code,))
-        opened = f.open_by_kecamatan.get((code,))
-        row = {
-            "kecamatan": name,
-            "regency": names.get(regency, regency),
-            "received": flows["received"] if flows else 0,
-            "completed": flows["completed"] if flows else 0,
-            "rejected": flows["rejected"] if flows else 0,
-            "backlog": opened["backlog"] if opened else 0,
-            "overdue": opened["overdue"] if opened else 0,
-        }
+    for code, name, extra in members(f, per):
+        fl = f.flows[dimension].get((code,)) or _no_flows()
+        op = f.open[dimension].get((code,))
+        row = {"name": name, **extra}
+        for key in ("received", "completed", "rejected", "cancelled", "expired"):
+            row[key] = fl[key]
+        row["backlog"] = op["backlog"] if op else 0
         for band in AGE_BANDS:
-            row[f"age_{band}"] = opened["ages"][band] if opened else 0
+            row[f"age_{band}"] = op["ages"][band] if op else 0
+        row["overdue"] = op["overdue"] if op else 0
+        row["on_time"] = Share(fl["issued_on_time"], fl["issued"])
+        row["first_delivery"] = Share(fl["delivered_first_time"], fl["shipped"])
+        row["revision_rate"] = Share(fl["revision_requested"], _reviews(fl))
         rows.append(row)
     columns = [
-        Column("kecamatan", _("Kecamatan"), "text"),
-        Column("regency", _("Kabupaten/kota"), "text"),
-        Column("received", _("Diterima")),
-        Column("completed", _("Selesai")),
-        Column("rejected", _("Ditolak")),
-        Column("backlog", _("Tunggakan")),
-        *(Column(f"age_{band}", AGE_LABELS[band]) for band in AGE_BANDS),
-        Column("overdue", _("Lewat batas waktu")),
-    ]
-    return Table("kecamatan", _("Kecamatan"), columns, rows)
-
-
-def _by_kind(f: Figures, slug: str, title: Any, label: Any, keys: dict[str, Any],
-             flows: dict, opened: dict) -> Table:  # fmt: skip
-    rows = []
-    for code, name in keys.items():
-        fl = flows.get((code,))
-        op = opened.get((code,))
-        if fl is None and op is None:
-            continue
-        fl = fl or dict.fromkeys(f.totals, 0)
-        rows.append({
-            "name": name,
-            "received": fl["received"],
-            "completed": fl["completed"],
-            "rejected": fl["rejected"],
-            "cancelled": fl["cancelled"],
-            "expired": fl["expired"],
-            "revision_requested": fl["revision_requested"],
-            "on_time": Share(fl["issued_on_time"], fl["issued"]),
-            "backlog": op["backlog"] if op else 0,
-        })  # fmt: skip
-    columns = [
-        Column("name", label, "text"),
+        *_name_columns(per),
         Column("received", _("Diterima")),
         Column("completed", _("Selesai")),
         Column("rejected", _("Ditolak")),
         Column("cancelled", _("Dibatalkan")),
         Column("expired", _("Kedaluwarsa")),
-        Column("revision_requested", _("Diminta perbaikan")),
-        Column("on_time", _("Terbit dalam waktu layanan"), "share"),
         Column("backlog", _("Tunggakan")),
+        *(Column(f"age_{band}", AGE_LABELS[band]) for band in AGE_BANDS),
+        Column("overdue", _("Lewat batas waktu")),
+        Column("on_time", _("Terbit dalam waktu layanan"), "share"),
+        Column("first_delivery", _("Terkirim pada percobaan pertama"), "share"),
+        Column("revision_rate", _("Tingkat perbaikan"), "share"),
     ]
-    return Table(slug, title, columns, rows)
+    titles = {"kecamatan": _("Per kecamatan"), "layanan": _("Per layanan"),
+              "kanal": _("Per kanal")}  # fmt: skip
+    ages = tuple(f"age_{band}" for band in AGE_BANDS)
+    return Table(per, titles[per], columns, rows, additive=True,
+                 row_totals=(("backlog", ages),))  # fmt: skip
 
 
-def services(f: Figures) -> Table:
-    return _by_kind(f, "layanan", _("Per layanan"), _("Layanan"), f.services, f.by_service,
-                    f.open_by_service)  # fmt: skip
-
-
-def channels(f: Figures) -> Table:
-    labels = {c.value: c.label for c in Channel}
-    return _by_kind(f, "kanal", _("Per kanal"), _("Kanal"), labels, f.by_channel,
-                    f.open_by_channel)  # fmt: skip
-
-
-def states(f: Figures) -> Table:
-    """Applications open now in each state, per regency."""
+def states(f: Figures, per: str = "kabupaten") -> Table:
+    """Applications open now in each state, per member of a breakdown."""
+    dimension = DIMENSION_LABELS[per][0]
     labels = {s.value: s.label for s in Status}
     rows = []
-    for code, name in f.regencies.items():
-        if f.scope.regency and code != f.scope.regency:
-            continue
-        opened = f.open_by_regency.get((code,))
-        row = {"regency": name}
+    for code, name, extra in members(f, per):
+        opened = f.open[dimension].get((code,))
+        row = {"name": name, **extra}
         for state in OPEN_STATES:
             row[state] = opened["states"][state] if opened else 0
         rows.append(row)
-    columns = [Column("regency", _("Kabupaten/kota"), "text")]
-    columns += [Column(state, labels[state]) for state in OPEN_STATES]
-    return Table("status", _("Permohonan terbuka per status (saat ini)"), columns, rows)
+    columns = _name_columns(per) + [Column(state, labels[state]) for state in OPEN_STATES]
+    return Table(_slug("status", per), _("Permohonan terbuka per status (saat ini)"), columns,
+                 rows, additive=True)  # fmt: skip
 
 
-def stages(f: Figures) -> Table:
+def stages(f: Figures, per: str = "kabupaten") -> Table:
+    dimension = DIMENSION_LABELS[per][0]
     rows = []
-    for code, name in f.regencies.items():
-        per_stage = f.stages_by_regency.get((code,))
+    for code, name, extra in members(f, per):
+        per_stage = f.stages[dimension].get((code,))
         if per_stage is None:
             continue
         for stage in STAGE_NAMES:
             s = per_stage[stage]
-            rows.append({"regency": name, "stage": STAGE_LABELS[stage], "count": s["count"],
-                         "median": s["median"], "p90": s["p90"]})  # fmt: skip
+            rows.append({"name": name, **extra, "stage": STAGE_LABELS[stage],
+                         "count": s["count"], "median": s["median"], "p90": s["p90"]})  # fmt: skip
     columns = [
-        Column("regency", _("Kabupaten/kota"), "text"),
+        *_name_columns(per),
         Column("stage", _("Tahap"), "text"),
         Column("count", _("Jumlah")),
         Column("median", _("Median"), "hours"),
         Column("p90", _("Persentil ke-90"), "hours"),
     ]
-    return Table("tahap", _("Lama tiap tahap"), columns, rows)
+    return Table(_slug("tahap", per), _("Lama tiap tahap"), columns, rows,
+                 note=_("Lama dihitung pada hari tahap selesai; median dan persentil ke-90 "
+                        "dibaca dari kelompok jam tetap (batas atas kelompoknya)."))  # fmt: skip
 
 
-def deliveries(f: Figures) -> Table:
+def deliveries(f: Figures, per: str = "kabupaten") -> Table:
+    dimension = DIMENSION_LABELS[per][0]
     rows = []
-    for code, name in f.regencies.items():
-        flows = f.by_regency.get((code,))
+    for code, name, extra in members(f, per):
+        flows = f.flows[dimension].get((code,))
         if flows is None or not flows["shipped"] + flows["returned"]:
             continue
         rows.append({
-            "regency": name, "shipped": flows["shipped"],
+            "name": name, **extra, "shipped": flows["shipped"],
             "first_time": flows["delivered_first_time"], "returned": flows["returned"],
             "share": Share(flows["delivered_first_time"], flows["shipped"]),
         })  # fmt: skip
     columns = [
-        Column("regency", _("Kabupaten/kota"), "text"),
+        *_name_columns(per),
         Column("shipped", _("Dikirim")),
         Column("first_time", _("Terkirim pada percobaan pertama")),
         Column("returned", _("Dikembalikan")),
         Column("share", _("Berhasil pertama kali"), "share"),
     ]
-    return Table("pengiriman", _("Pengiriman"), columns, rows)
+    return Table(_slug("pengiriman", per), _("Pengiriman"), columns, rows, additive=True)
 
 
 @lru_cache(maxsize=8)
@@ -329,53 +393,93 @@ def requirement_labels(language: str, minute: int) -> dict[tuple[str, str], str]
 
 
 def revisions(f: Figures) -> Table:
+    """Per requirement: how often it was sent back, and the revision rate: the share of the
+    applications of its service reviewed for the first time in the period whose first review
+    sent this paper back."""
     labels = requirement_labels((get_language() or "id")[:2], int(time.monotonic() // 60))
+    reviewed = {service: v["first"] for (service, code), v in f.revisions.items()
+                if code == REVIEWED}  # fmt: skip
+    named = [(k, v) for k, v in f.revisions.items() if k[1] != REVIEWED and v["n"]]
     rows = []
-    for (service, requirement), n in sorted(f.revisions.items(), key=lambda kv: -kv[1]):
-        flows = f.by_service.get((service,)) or dict.fromkeys(f.totals, 0)
+    for (service, requirement), v in sorted(named, key=lambda kv: (-kv[1]["n"], kv[0])):
+        first_reviews = reviewed.get(service, 0)
         rows.append({
             "service": f.services.get(service, service),
             "requirement": labels.get((service, requirement), requirement),
-            "count": n, "rate": Share(n, _reviews(flows)),
+            "count": v["n"], "first": v["first"], "reviewed": first_reviews,
+            "rate": Share(v["first"], first_reviews),
         })  # fmt: skip
     columns = [
         Column("service", _("Layanan"), "text"),
         Column("requirement", _("Persyaratan"), "text"),
         Column("count", _("Diminta perbaikan")),
-        Column("rate", _("Dari semua verifikasi layanan ini"), "share"),
+        Column("first", _("Pada verifikasi pertama")),
+        Column("reviewed", _("Permohonan layanan ini diverifikasi pertama kali")),
+        Column("rate", _("Tingkat perbaikan"), "share"),
     ]
-    return Table("perbaikan", _("Persyaratan yang paling sering diperbaiki"), columns, rows)
+    note = _("Tingkat perbaikan = permohonan yang persyaratan ini diminta diperbaiki pada "
+             "verifikasi pertamanya ÷ permohonan layanan yang sama yang diverifikasi pertama "
+             "kali dalam periode (tiap permohonan dihitung sekali).")  # fmt: skip
+    return Table("perbaikan", _("Persyaratan yang paling sering diperbaiki"), columns, rows,
+                 note=note)  # fmt: skip
 
 
 def daily(f: Figures) -> Table:
-    """Every day of the period, quiet ones too (the chart's x axis is the calendar)."""
+    """Every day of the period, quiet ones too (the chart's x axis is the calendar); every month
+    when the page's filters leave only the monthly grain."""
     rows = []
     day = f.period.start
+    monthly = f.day_unit == "month"
     while day <= f.period.end:
         v = f.by_day.get((day,)) or {"received": 0, "completed": 0, "rejected": 0}
-        rows.append({"day": day.isoformat(), "received": v["received"],
+        rows.append({"day": day.isoformat()[: 7 if monthly else 10], "received": v["received"],
                      "completed": v["completed"], "rejected": v["rejected"]})  # fmt: skip
-        day += dt.timedelta(days=1)
+        day = _next_month(day) if monthly else day + dt.timedelta(days=1)
     columns = [
-        Column("day", _("Tanggal"), "text"),
+        Column("day", _("Bulan") if monthly else _("Tanggal"), "text"),
         Column("received", _("Diterima")),
         Column("completed", _("Selesai")),
         Column("rejected", _("Ditolak")),
     ]
-    return Table("harian", _("Per hari"), columns, rows)
+    title = _("Per bulan") if monthly else _("Per hari")
+    return Table("harian", title, columns, rows, additive=True)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _slug(base: str, per: str) -> str:
+    return base if per == "kabupaten" else f"{base}-{per}"
+
+
+def _per(build: Callable[[Figures, str], Table], per: str) -> Callable[[Figures], Table]:
+    def built(f: Figures) -> Table:
+        return build(f, per)
+
+    return built
 
 
 BUILDERS: dict[str, Callable[[Figures], Table]] = {
     "kabupaten": league,
-    "kecamatan": kecamatan,
-    "layanan": services,
-    "kanal": channels,
-    "status": states,
-    "tahap": stages,
-    "pengiriman": deliveries,
+    "kecamatan": _per(breakdown, "kecamatan"),
+    "layanan": _per(breakdown, "layanan"),
+    "kanal": _per(breakdown, "kanal"),
+    **{
+        _slug(base, per): _per(build, per)
+        for base, build in (("status", states), ("tahap", stages), ("pengiriman", deliveries))
+        for per in DIMENSION_LABELS
+    },  # fmt: skip
     "perbaikan": revisions,
     "harian": daily,
 }
+# The tables that need the stage times per kecamatan (the province page reads them only then).
+KECAMATAN_STAGES = ("tahap-kecamatan",)
+
+
+def detail_slugs(per: str) -> Sequence[str]:
+    """The tables a page shows for its chosen breakdown ``per``."""
+    return tuple(_slug(base, per) for base in ("status", "tahap", "pengiriman"))
 
 
 def all_tables(f: Figures) -> list[Table]:

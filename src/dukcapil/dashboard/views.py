@@ -10,6 +10,8 @@ or an event: no personal field can reach these pages.
 from __future__ import annotations
 
 from html import escape  # the stdlib's: 155 tiles, no lazy-string wrapper each
+from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_GET
 from dukcapil.accounts.decorators import role_required
 from dukcapil.accounts.models import ROLES_WITHOUT_PERSONAL_DATA, JurisdictionLevel, Role
 from dukcapil.dashboard import charts, exports, selectors, tables
-from dukcapil.dashboard.forms import PeriodForm
+from dukcapil.dashboard.forms import FilterForm
 from dukcapil.dashboard.selectors import AGE_BANDS, Scope
 
 DASHBOARD_ROLES = (Role.PROVINCE_MONITOR, Role.REGENCY_HEAD, Role.ADMINISTRATOR)
@@ -45,6 +47,28 @@ def _protect(request: HttpRequest) -> bool:
     return request.user.role in ROLES_WITHOUT_PERSONAL_DATA
 
 
+def _filters(data: Any, scope: Scope) -> FilterForm:
+    breakdowns = {per: str(label) for per, (_d, label) in tables.DIMENSION_LABELS.items()}
+    if scope.regency:
+        breakdowns.pop("kabupaten")
+    kecamatan = {code: name for code, (_r, name) in selectors.kecamatan_names(scope).items()}
+    return FilterForm(data, kecamatan=kecamatan, services=selectors.service_names(),
+                      breakdowns=breakdowns)  # fmt: skip
+
+
+def _narrowed(scope: Scope, data: dict) -> Scope:
+    """``scope`` with the form's filters (a kecamatan brings its regency)."""
+    kecamatan = data.get("kecamatan") or None
+    regency = scope.regency
+    if kecamatan:
+        regency = selectors.kecamatan_names(scope)[kecamatan][0]
+    return Scope(regency, kecamatan, data.get("layanan") or None, data.get("kanal") or None)
+
+
+def _per(scope: Scope, data: dict) -> str:
+    return data.get("per") or ("kecamatan" if scope.regency else "kabupaten")
+
+
 @require_GET
 @role_required(*DASHBOARD_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
@@ -62,41 +86,62 @@ def regency(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, code: str | None) -> HttpResponse:
-    scope = _scope(request, code)
+    base = _scope(request, code)
     protect = _protect(request)
     names = selectors.regency_names()
-    form = PeriodForm(request.GET)
+    form = _filters(request.GET, base)
     context = {
         "form": form,
-        "scope": scope,
-        "place": names.get(scope.regency, "") if scope.regency else _("Seluruh provinsi"),
+        "scope": base,
+        "place": names.get(base.regency, "") if base.regency else _("Seluruh provinsi"),
         "protect": protect,
         "province_level": request.user.jurisdiction_level == JurisdictionLevel.PROVINCE,
     }
     if not form.is_valid():
         return render(request, "dashboard/index.html", context, status=400)
-    period = form.cleaned_data["period"]
-    figures = selectors.dashboard(scope, period)
-    built = tables.all_tables(figures)
+    data = form.cleaned_data
+    scope, per = _narrowed(base, data), _per(base, data)
+    period = data["period"]
+    figures = selectors.dashboard(scope, period, kecamatan_stages=per == "kecamatan")
     cells = tables.Cells(protect)
-    # The form shows the period in force (the default one too).
-    context["form"] = PeriodForm({"dari": period.start, "sampai": period.end})
-    query = {"dari": period.start.isoformat(), "sampai": period.end.isoformat()}
-    if scope.regency:
-        query["kabupaten"] = scope.regency
+    shown = ["kabupaten", "kecamatan", "layanan", "kanal", *tables.detail_slugs(per),
+             "perbaikan", "harian"]  # fmt: skip
+    built = {slug: tables.BUILDERS[slug](figures) for slug in shown}
+    if protect:
+        for table in built.values():
+            table.protected()
+    query = {k: v for k, v in request.GET.items() if k in form.fields and v}
+    query.update(dari=period.start.isoformat(), sampai=period.end.isoformat())
+    if base.regency:
+        query["kabupaten"] = base.regency
     context.update(
-        period=period,
+        # The form shows the period in force (the default one too).
+        form=_filters(_Query(query), base),
+        scope=scope,
+        period=figures.period,
         figures=figures,
+        per=per,
         summary=_summary(figures, cells),
         # The province page leaves the 155-row kecamatan table to the grid, the regency pages
         # and the exports.
-        tables=[_rendered(t, cells) for t in built if scope.regency or t.slug != "kecamatan"],
-        export_query="&".join(f"{k}={v}" for k, v in query.items()),
+        tables=[
+            _rendered(built[slug], cells)
+            for slug in shown
+            if slug != "kecamatan" or base.regency or scope.kecamatan
+        ],  # fmt: skip
+        export_query=urlencode(query),
         charts=_charts(figures, built, protect),
-        grid=_grid(figures, names, cells),
+        grid=_grid(figures, names, cells, built["kecamatan"]),
         regency_links=[(c, n) for c, n in names.items()] if context["province_level"] else [],
     )
     return render(request, "dashboard/index.html", context)
+
+
+class _Query(dict):
+    """A plain dict standing in for ``request.GET`` (``getlist`` is all a form asks of it)."""
+
+    def getlist(self, key: str) -> list:
+        return [self[key]] if key in self else []
 
 
 def _summary(figures: selectors.Figures, cells: tables.Cells) -> list[tuple[str, str]]:
@@ -114,13 +159,14 @@ def _rendered(table: tables.Table, cells: tables.Cells) -> dict:
     return {
         "slug": table.slug,
         "title": table.title,
+        "note": table.note,
         "columns": table.columns,
         "rows": cells.rows_html(table),
     }
 
 
-def _charts(figures: selectors.Figures, built: list[tables.Table], protect: bool) -> list:
-    daily = next(t for t in built if t.slug == "harian")
+def _charts(figures: selectors.Figures, built: dict[str, tables.Table], protect: bool) -> list:
+    daily = built["harian"]
     days = [row["day"] for row in daily.rows]
     volume = charts.lines(
         _("Permohonan per hari"),
@@ -133,12 +179,17 @@ def _charts(figures: selectors.Figures, built: list[tables.Table], protect: bool
     )
     ages = figures.open_total["ages"]
     colours = (charts.GREEN, charts.BLUE, charts.AMBER, charts.RED)
+    # The bands add up to the backlog tile: a "<5" band takes a complement along.
+    bands = tables.Table("umur", "", [tables.Column(b, "") for b in AGE_BANDS], [ages],
+                         row_totals=(("", AGE_BANDS),))  # fmt: skip
+    hidden = {key for _i, key in tables.complements(bands)} if protect else set()
     backlog = charts.bars(
         _("Tunggakan menurut umur"),
         [(str(tables.AGE_LABELS[b]), ages[b], c) for b, c in zip(AGE_BANDS, colours, strict=True)],
         protect=protect,
+        hidden={str(tables.AGE_LABELS[b]) for b in hidden},
     )
-    league = next(t for t in built if t.slug == "kabupaten")
+    league = built["kabupaten"]
     shares = [
         (row["regency"], (row["on_time"].value or 0) * 100, charts.GREEN)
         for row in league.rows
@@ -155,24 +206,27 @@ def _charts(figures: selectors.Figures, built: list[tables.Table], protect: bool
     ]
 
 
-def _grid(figures: selectors.Figures, names: dict[str, str], cells: tables.Cells) -> list[dict]:
+def _grid(figures: selectors.Figures, names: dict[str, str], cells: tables.Cells,
+          table: tables.Table) -> list[dict]:  # fmt: skip
     """Kecamatan tiles grouped by regency, shaded by the backlog older than 3 working days
-    (relative to the worst kecamatan shown), so that a stuck office stands out."""
+    (relative to the worst kecamatan shown), so that a stuck office stands out. The number is
+    the backlog, hidden where the kecamatan table hides it."""
     olds = {
         code: (e["ages"]["4-7"] + e["ages"]["8+"])
-        for (code,), e in figures.open_by_kecamatan.items()
+        for (code,), e in figures.open["kecamatan"].items()
     }
     worst = max(olds.values(), default=0)
+    hidden = {i for i, key in table.hidden if key == "backlog"} if cells.protect else set()
     groups: dict[str, dict] = {}
-    for code, (regency_code, name) in figures.kecamatan.items():
+    for i, (code, (regency_code, name)) in enumerate(figures.kecamatan.items()):
         old = olds.get(code, 0)
         level = min(4, 1 + int(3 * old / worst)) if old and worst else 0
-        backlog = figures.open_by_kecamatan[(code,)]["backlog"] if olds.get(code) is not None else 0
+        backlog = table.rows[i]["backlog"]
         group = groups.setdefault(regency_code, {"name": names.get(regency_code, ""), "tiles": []})
         name = escape(name)
-        figures_text = escape(f"{cells.text(old, 'count')} / {cells.text(backlog, 'count')}")
+        text = tables.HIDDEN if i in hidden else escape(cells.text(backlog, "count"))
         group["tiles"].append(
-            f'<li class="lvl{level}" title="{name}"><span>{name}</span><b>{figures_text}</b></li>'
+            f'<li class="lvl{level}" title="{name}"><span>{name}</span><b>{text}</b></li>'
         )
     for group in groups.values():
         group["tiles"] = mark_safe("".join(group["tiles"]))  # noqa: S308 - escaped above
@@ -184,16 +238,24 @@ def _grid(figures: selectors.Figures, names: dict[str, str], cells: tables.Cells
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in tables.BUILDERS or fmt not in ("csv", "xlsx"):
         raise Http404
-    scope = _scope(request, request.GET.get("kabupaten") or None)
-    form = PeriodForm(request.GET)
+    base = _scope(request, request.GET.get("kabupaten") or None)
+    form = _filters(request.GET, base)
     if not form.is_valid():
-        return HttpResponse(
-            " ".join(str(e) for e in form.non_field_errors() or [_("Periode tidak sah.")]),
-            status=400, content_type="text/plain; charset=utf-8",
-        )  # fmt: skip
+        errors = [str(e) for e in form.non_field_errors()]
+        errors += [f"{name}: {e}" for name, es in form.errors.items() if name != "__all__"
+                   for e in es]  # fmt: skip
+        return HttpResponse(" ".join(errors or [_("Periode tidak sah.")]), status=400,
+                            content_type="text/plain; charset=utf-8")  # fmt: skip
+    scope = _narrowed(base, form.cleaned_data)
     period = form.cleaned_data["period"]
-    built = tables.BUILDERS[table](selectors.dashboard(scope, period))
-    place = scope.regency.replace(".", "") if scope.regency else "provinsi"
-    filename = f"dasbor-{table}-{place}-{period.start.isoformat()}-{period.end.isoformat()}"
+    figures = selectors.dashboard(scope, period,
+                                  kecamatan_stages=table in tables.KECAMATAN_STAGES)  # fmt: skip
+    built = tables.BUILDERS[table](figures)
+    protect = _protect(request)
+    if protect:
+        built.protected()
+    place = "-".join(v.replace(".", "") for v in scope.filters.values()) or "provinsi"
+    filename = (f"dasbor-{table}-{place}-{figures.period.start.isoformat()}-"
+                f"{figures.period.end.isoformat()}")  # fmt: skip
     writer = exports.as_csv if fmt == "csv" else exports.as_xlsx
-    return writer(built, protect=_protect(request), filename=filename)
+    return writer(built, protect=protect, filename=filename)

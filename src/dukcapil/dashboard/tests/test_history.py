@@ -27,10 +27,25 @@ def test_generated_rollups_equal_a_recount_of_the_generated_events(db):
 
     from django.utils import timezone
 
-    from dukcapil.dashboard.models import OpenCount
+    from dukcapil.dashboard.models import (
+        KecamatanMonth,
+        OpenCount,
+        RevisionMonth,
+        StageKecamatanDay,
+        StageMonth,
+    )
 
     month_ago = timezone.localdate() - dt.timedelta(days=30)
     assert not OpenCount.objects.filter(status="submitted", since__lt=month_ago).exists()
+    # Only a realistic recent queue waits for its first claim: at most a day or so of volume
+    # (today is not one whole day crammed into its last hour).
+    waiting = Application.objects.filter(status="submitted").count()
+    assert waiting < 3_000 / (365 * 3) * 4, waiting
+    for model in (KecamatanMonth, StageMonth, StageKecamatanDay, RevisionMonth):
+        assert model.objects.exists(), model.__name__
+    whatsapp = dashboard(Scope(channel="whatsapp"), Period.last_days(365 * 3 + 1))
+    assert 0 < whatsapp.totals["received"] < 3_000
+    assert whatsapp.stages_total["review"]["count"] > 0
 
 
 def test_volumes_add_up_and_grow(db):
@@ -40,3 +55,14 @@ def test_volumes_add_up_and_grow(db):
     assert sum(n for _d, n in volumes) == 100_000
     first, last = volumes[:90], volumes[-91:-1]
     assert sum(n for _d, n in last) > sum(n for _d, n in first)
+
+
+def test_today_gets_only_the_office_hours_already_gone(db):
+    import datetime as dt
+
+    morning = dt.datetime(2026, 7, 8, 9, 45, tzinfo=history.JAKARTA)  # a Wednesday
+    volumes = history.days_and_volumes(100_000, morning)
+    yesterday, today = volumes[-2][1], volumes[-1][1]
+    assert 0 < today < yesterday / 3  # 2 h 45 of 11
+    dawn = history.days_and_volumes(100_000, morning.replace(hour=5))
+    assert dawn[-1][1] == 0 and sum(n for _d, n in dawn) == 100_000

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from dukcapil.applications import workflow
 from dukcapil.applications.models import Status
 from dukcapil.dashboard import recount
-from dukcapil.dashboard.models import RegencyDay
+from dukcapil.dashboard.models import ROLLUPS, OpenCount, RegencyDay, StageMonth
 
 # What may follow each status, as step names of dashboard.testing.Office.walk.
 NEXT = {
@@ -72,6 +72,10 @@ def test_recount_finds_no_difference_after_a_random_mix_of_transitions(serang, t
     call_command("dashboard_recount", stdout=out)
     assert "sesuai" in out.getvalue()
     assert recount.compare(recount.stored(), recount.recount()) == []
+    # The recount covered every rollup table, the breakdowns per kecamatan, service and channel.
+    for model in ROLLUPS:
+        if model is not OpenCount or OpenCount.objects.exists():
+            assert model.objects.exists(), model.__name__
 
 
 def test_recount_reports_a_tampered_counter_and_fix_repairs_it(handmade):
@@ -83,3 +87,10 @@ def test_recount_reports_a_tampered_counter_and_fix_repairs_it(handmade):
     assert "received" in out.getvalue() and "1 perbedaan" in out.getvalue()
     call_command("dashboard_recount", "--fix", stdout=StringIO())
     assert recount.compare(recount.stored(), recount.recount()) == []
+
+
+def test_recount_reports_a_tampered_stage_histogram_of_the_monthly_grain(handmade):
+    row = StageMonth.objects.filter(stage="review").first()
+    StageMonth.objects.filter(pk=row.pk).update(b05=row.b05 + 1)
+    differences = recount.compare(recount.stored(), recount.recount())
+    assert [(d.table, d.counter) for d in differences] == [("StageMonth", "b05")]
