@@ -27,6 +27,7 @@ from dukcapil.applications import workflow
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import Application
 from dukcapil.applications.models import Status as S
+from dukcapil.registry.choices import LifeStatus
 from dukcapil.registry.gateway import get_registry
 from dukcapil.registry.identifiers import mask_nik
 
@@ -78,7 +79,11 @@ def hand_over(
         raise ValueError(f"unknown hand-over place {place!r}")
     nik = "".join(c for c in collector_nik if c.isdigit())
     collector = get_registry().find_resident_by_nik(nik) if len(nik) == 16 else None
-    if collector is None or collector.birth_date != collector_birth_date:
+    if (
+        collector is None
+        or collector.birth_date != collector_birth_date
+        or collector.life_status != LifeStatus.ALIVE  # a dead person's papers collect nothing
+    ):
         raise ValidationError(
             _("NIK dan tanggal lahir pengambil tidak cocok dengan data kependudukan. Periksa "
               "KTP-el atau KK yang ditunjukkan."),

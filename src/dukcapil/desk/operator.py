@@ -23,6 +23,7 @@ from dukcapil.applications import workflow
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import Application, DeliveryMethod, Status
 from dukcapil.catalog.selectors import active_services
+from dukcapil.desk.forms import HandOverForm
 from dukcapil.desk.handover import hand_over
 from dukcapil.portal import receipt
 from dukcapil.portal import selectors as portal_selectors
@@ -54,14 +55,6 @@ class SearchForm(forms.Form):
             raise ValidationError(_("Isi NIK, atau nama dan tanggal lahir."))
         data["nik"] = nik
         return data
-
-
-class HandOverForm(forms.Form):
-    collector_nik = forms.CharField(label=gettext_lazy("NIK pengambil"), max_length=24)
-    collector_birth_date = forms.DateField(
-        label=gettext_lazy("Tanggal lahir pengambil"), input_formats=DATE_FORMATS,
-        widget=DateInput(),
-    )  # fmt: skip
 
 
 def _residents(user: object):
@@ -232,6 +225,7 @@ def handover(request: HttpRequest, tracking_number: str) -> HttpResponse:
                     application=app, actor=Actor.staff(request.user),
                     collector_nik=form.cleaned_data["collector_nik"],
                     collector_birth_date=form.cleaned_data["collector_birth_date"],
+                    collector_relation=form.cleaned_data["collector_relation"],
                 )  # fmt: skip
             except ValidationError as e:
                 form.add_error(None, e)

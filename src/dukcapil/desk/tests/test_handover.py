@@ -17,6 +17,8 @@ from dukcapil.applications.models import Application, ApplicationEvent, Status
 from dukcapil.applications.testing import make_application, make_household, make_staff
 from dukcapil.desk.forms import HandOverForm
 from dukcapil.desk.handover import hand_over
+from dukcapil.registry.choices import LifeStatus
+from dukcapil.registry.models import Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +74,7 @@ def test_the_applicant_collects_and_the_event_records_who_when_and_for_whom(oper
         ("not_family", "collector_not_family"),
         ("relation_contradicts", "relation_mismatch"),
         ("relation_unknown", "relation_unknown"),
+        ("deceased", "collector_unknown"),
     ],
 )
 def test_refusals_write_nothing(operator, case, code):
@@ -85,7 +88,10 @@ def test_refusals_write_nothing(operator, case, code):
         "not_family": (stranger.nik, stranger.birth_date, ""),
         "relation_contradicts": (wife.nik, wife.birth_date, "self"),
         "relation_unknown": (wife.nik, wife.birth_date, "tetangga"),
+        "deceased": (wife.nik, wife.birth_date, ""),
     }[case]
+    if case == "deceased":
+        Resident.objects.filter(pk=wife.pk).update(life_status=LifeStatus.DECEASED)
     status, events = app.status, ApplicationEvent.objects.count()
     with pytest.raises(ValidationError) as refused:
         hand_over(application=app, actor=operator, collector_nik=nik,
