@@ -41,6 +41,7 @@ from dukcapil.dashboard.models import (
     StageDay,
     StageKecamatanDay,
     StageMonth,
+    StageRegencyDay,
 )
 
 __all__ = ["BUCKET_HOURS", "bucket_of"]
@@ -130,9 +131,11 @@ def _last(earlier: Sequence[Step], transitions: Iterable[str]) -> Step | None:
 
 def _open_key(facts: Facts, status: str, earlier: Sequence[Step], step: Step | None) -> tuple:
     """The OpenCount key of the application resting in ``status`` after ``earlier`` (+ ``step``)."""
-    history = [*earlier, step] if step is not None else earlier
-    clock = _last(history, CLOCK_STARTS)
-    since = local_day(clock.at) if clock is not None else local_day(history[-1].at)
+    if step is not None and step.transition in CLOCK_STARTS:
+        clock = step  # (``earlier`` is not read: the transition effect loads it only when needed)
+    else:
+        clock = _last(earlier, CLOCK_STARTS) or (step if step is not None else earlier[-1])
+    since = local_day(clock.at)
     if status == "needs_revision":
         due = since + dt.timedelta(days=REVISION_DAYS)
     else:
@@ -211,6 +214,7 @@ def contribute(tally: Tally, step: Step, facts: Facts, earlier: Sequence[Step]) 
             began = _last(earlier, starts)
             if began is not None:
                 bucket = BUCKET_FIELDS[bucket_of((step.at - began.at).total_seconds() / 3600)]
+                tables[StageRegencyDay][(day, regency, stage)][bucket] += 1
                 tables[StageDay][(day, regency, service, channel, stage)][bucket] += 1
                 tables[StageKecamatanDay][(day, regency, kecamatan, stage)][bucket] += 1
                 tables[StageMonth][(month, regency, kecamatan, service, channel, stage)][
@@ -248,18 +252,50 @@ def step_of(event) -> Step:  # noqa: ANN001 - applications.models.ApplicationEve
     return Step(event.transition, event.from_status, event.to_status, event.at, reasons)
 
 
+class _Earlier(Sequence):
+    """The steps of an application before one event, read from the database only when
+    :func:`contribute` first looks at them (a submission never does: one query fewer on the
+    busiest transition)."""
+
+    def __init__(self, application_id: int, event_id: int) -> None:
+        self.application_id, self.event_id = application_id, event_id
+        self._steps: list[Step] | None = None
+
+    def _load(self) -> list[Step]:
+        if self._steps is None:
+            from dukcapil.applications.models import ApplicationEvent
+
+            columns = ("transition", "from_status", "to_status", "at")
+            if connection.vendor == "postgresql":  # a plain statement: no ORM compiling
+                sql = (
+                    f"SELECT {', '.join(columns)} FROM {ApplicationEvent._meta.db_table} "  # noqa: S608
+                    "WHERE application_id = %s AND id < %s ORDER BY at, id"
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [self.application_id, self.event_id])
+                    rows = cursor.fetchall()
+            else:
+                rows = (
+                    ApplicationEvent.objects.filter(
+                        application_id=self.application_id, id__lt=self.event_id
+                    )
+                    .order_by("at", "id")
+                    .values_list(*columns)
+                )
+            self._steps = [Step(*row) for row in rows]
+        return self._steps
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 - Sequence protocol
+        return self._load()[index]
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
 def record_transition(*, event, application) -> None:  # noqa: ANN001
     """The dashboard's transition effect: add this event to the rollups, in its transaction."""
-    from dukcapil.applications.models import ApplicationEvent
-
-    earlier = [
-        Step(*row)
-        for row in ApplicationEvent.objects.filter(application_id=application.pk, id__lt=event.pk)
-        .order_by("at", "id")
-        .values_list("transition", "from_status", "to_status", "at")
-    ]
     tally = Tally()
-    contribute(tally, step_of(event), facts_of(application), earlier)
+    contribute(tally, step_of(event), facts_of(application), _Earlier(application.pk, event.pk))
     write(tally)
 
 
@@ -267,44 +303,66 @@ def record_transition(*, event, application) -> None:  # noqa: ANN001
 # Writing a tally: upserts that add
 
 
-def _upsert(table: str, key: Sequence[str], counters: Sequence[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    columns = [*key, *counters]
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+# A tally of at most this many rows (one transition's: a dozen) is written in one statement on
+# PostgreSQL; a larger one (the history generator's) table by table.
+ONE_STATEMENT_ROWS = 200
+
+
+def _upsert_sql(model: type, rows: list[tuple]) -> tuple[str, list]:
+    """``INSERT … VALUES (…), (…) ON CONFLICT (key) DO UPDATE SET c = c + EXCLUDED.c`` for
+    ``rows`` (distinct keys: one tally entry each) and its parameters."""
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    columns = [*model.KEY, *model.COUNTERS]
     sets = ", ".join(
-        f"{connection.ops.quote_name(c)} = {table}.{connection.ops.quote_name(c)} + EXCLUDED."
-        f"{connection.ops.quote_name(c)}"
-        for c in counters
+        f"{quote(c)} = {table}.{quote(c)} + EXCLUDED.{quote(c)}" for c in model.COUNTERS
     )
-    placeholders = ", ".join(["%s"] * len(columns))
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
     sql = (
-        f"INSERT INTO {table} ({quoted}) VALUES ({placeholders}) "  # noqa: S608 - names are ours
-        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(model.KEY)}) DO UPDATE SET {sets}"
     )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    return sql, [value for row in rows for value in row]
 
 
 def write(tally: Tally) -> None:
     """Add ``tally`` to the rollup tables (tables and keys in one fixed order: concurrent
-    transitions lock the same rows in the same order and cannot deadlock on them)."""
+    transitions lock the same rows in the same order and cannot deadlock on them).
+
+    On PostgreSQL a transition's tally is one statement: the upsert of each table a
+    data-modifying ``WITH`` of the last one (one round trip however many tables it touches). An
+    :class:`~dukcapil.dashboard.models.OpenCount` row that falls to zero stays until
+    :func:`purge_empty_open_counts` (the scheduler) deletes it; a zero adds nothing to any figure.
+    """
+    batches = []
     for model in ROLLUPS:
-        data = tally.tables[model]
-        if not data:
-            continue
         counters = model.COUNTERS
-        changes = [(key, values) for key, values in sorted(data.items()) if any(values.values())]
-        rows = [(*key, *(values.get(c, 0) for c in counters)) for key, values in changes]
-        _upsert(model._meta.db_table, model.KEY, counters, rows)
-        if model is OpenCount:
-            emptied = [key for key, values in changes if values["n"] < 0]
-            if emptied:
-                # A state nobody rests in any more leaves no row behind (the key includes days).
-                key_filter = " AND ".join(f"{c} = %s" for c in OpenCount.KEY)
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        f"DELETE FROM {OpenCount._meta.db_table} "  # noqa: S608 - our names
-                        f"WHERE {key_filter} AND n = 0",
-                        emptied,
-                    )
+        rows = [
+            (*key, *(values.get(c, 0) for c in counters))
+            for key, values in sorted(tally.tables[model].items())
+            if any(values.values())
+        ]
+        if rows:
+            batches.append((model, rows))
+    if not batches:
+        return
+    with connection.cursor() as cursor:
+        if (
+            connection.vendor == "postgresql"
+            and sum(len(rows) for _model, rows in batches) <= ONE_STATEMENT_ROWS
+        ):
+            parts = [_upsert_sql(model, rows) for model, rows in batches]
+            ctes = ", ".join(f"u{i} AS ({sql})" for i, (sql, _params) in enumerate(parts[:-1]))
+            sql = (f"WITH {ctes} " if ctes else "") + parts[-1][0]
+            cursor.execute(sql, [value for _sql, params in parts for value in params])
+            return
+        for model, rows in batches:
+            sql, _params = _upsert_sql(model, rows[:1])
+            cursor.executemany(sql, rows)
+
+
+def purge_empty_open_counts() -> int:
+    """Delete the :class:`~dukcapil.dashboard.models.OpenCount` rows whose count fell to zero (a
+    periodic job; a row that a transition fills again meanwhile is re-checked and kept)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {OpenCount._meta.db_table} WHERE n = 0")  # noqa: S608
+        return cursor.rowcount

@@ -17,6 +17,7 @@ def run_periodic_jobs() -> dict[str, int]:
     from dukcapil.api.idempotency import purge_old_answers
     from dukcapil.applications.identity import forget_old_failures
     from dukcapil.applications.services import expire_unanswered_revisions
+    from dukcapil.dashboard.rollups import purge_empty_open_counts
     from dukcapil.delivery.tracking import poll_due_shipments
     from dukcapil.notifications.dispatch import periodic as notifications_periodic
     from dukcapil.whatsapp.services import requeue_stalled
@@ -26,6 +27,7 @@ def run_periodic_jobs() -> dict[str, int]:
         "identity_failures_forgotten": forget_old_failures(),
         "idempotency_answers_purged": purge_old_answers(),
         "parcels_polled": poll_due_shipments(),
+        "dashboard_empty_open_counts_purged": purge_empty_open_counts(),
     }
     result.update(notifications_periodic())
     result.update(requeue_stalled())
