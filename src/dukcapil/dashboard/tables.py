@@ -224,7 +224,7 @@ def members(f: Figures, per: str) -> list[tuple[str, str, dict[str, Any]]]:
     dimension = DIMENSION_LABELS[per][0]
     names = dict(f.services) if per == "layanan" else {c.value: str(c.label) for c in Channel}
     chosen = getattr(scope, dimension)
-    seen = set(f.flows[dimension]) | set(f.open[dimension]) | set(f.stages[dimension])
+    seen = set(f.flows[dimension]) | set(f.open[dimension]) | set(f.stages.get(dimension, {}))
     return [(c, n, {}) for c, n in names.items()
             if (chosen is None or c == chosen) and (c,) in seen]  # fmt: skip
 
@@ -473,8 +473,12 @@ BUILDERS: dict[str, Callable[[Figures], Table]] = {
     "perbaikan": revisions,
     "harian": daily,
 }
-# The tables that need the stage times per kecamatan (the province page reads them only then).
-KECAMATAN_STAGES = ("tahap-kecamatan",)
+
+
+def stage_dimensions(slugs: Sequence[str]) -> tuple[str, ...]:
+    """The stage-time breakdowns the tables ``slugs`` need (read only then)."""
+    return tuple(DIMENSION_LABELS[per][0] for per in DIMENSION_LABELS
+                 if _slug("tahap", per) in slugs)  # fmt: skip
 
 
 def detail_slugs(per: str) -> Sequence[str]:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -92,6 +92,7 @@ def _page(request: HttpRequest, code: str | None) -> HttpResponse:
     form = _filters(request.GET, base)
     context = {
         "form": form,
+        "selects": _selects(form),
         "scope": base,
         "place": names.get(base.regency, "") if base.regency else _("Seluruh provinsi"),
         "protect": protect,
@@ -102,10 +103,11 @@ def _page(request: HttpRequest, code: str | None) -> HttpResponse:
     data = form.cleaned_data
     scope, per = _narrowed(base, data), _per(base, data)
     period = data["period"]
-    figures = selectors.dashboard(scope, period, kecamatan_stages=per == "kecamatan")
-    cells = tables.Cells(protect)
     shown = ["kabupaten", "kecamatan", "layanan", "kanal", *tables.detail_slugs(per),
              "perbaikan", "harian"]  # fmt: skip
+    figures = selectors.dashboard(scope, period,
+                                  stage_dimensions=tables.stage_dimensions(shown))  # fmt: skip
+    cells = tables.Cells(protect)
     built = {slug: tables.BUILDERS[slug](figures) for slug in shown}
     if protect:
         for table in built.values():
@@ -116,7 +118,8 @@ def _page(request: HttpRequest, code: str | None) -> HttpResponse:
         query["kabupaten"] = base.regency
     context.update(
         # The form shows the period in force (the default one too).
-        form=_filters(_Query(query), base),
+        form=(shown_form := _filters(_Query(query), base)),
+        selects=_selects(shown_form),
         scope=scope,
         period=figures.period,
         figures=figures,
@@ -135,6 +138,27 @@ def _page(request: HttpRequest, code: str | None) -> HttpResponse:
         regency_links=[(c, n) for c, n in names.items()] if context["province_level"] else [],
     )
     return render(request, "dashboard/index.html", context)
+
+
+def _selects(form: FilterForm) -> list[SafeString]:
+    """The filter selects, written here: 155 kecamatan options through the widget templates
+    cost a third of the page."""
+    out = []
+    for name in ("kecamatan", "layanan", "kanal", "per"):
+        field = form.fields[name]
+        chosen = str(form.data.get(name) or "")
+        options = "".join(
+            f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in field.choices
+        )
+        errors = "".join(f'<span class="errorlist">{escape(str(e))}</span>'
+                         for e in form.errors.get(name, []))  # fmt: skip
+        out.append(mark_safe(  # noqa: S308 - every text above is escaped
+            f'<div><label for="id_{name}">{escape(str(field.label))}:</label>'
+            f'<select name="{name}" id="id_{name}">{options}</select>{errors}</div>'
+        ))  # fmt: skip
+    return out
 
 
 class _Query(dict):
@@ -249,7 +273,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     scope = _narrowed(base, form.cleaned_data)
     period = form.cleaned_data["period"]
     figures = selectors.dashboard(scope, period,
-                                  kecamatan_stages=table in tables.KECAMATAN_STAGES)  # fmt: skip
+                                  stage_dimensions=tables.stage_dimensions([table]))  # fmt: skip
     built = tables.BUILDERS[table](figures)
     protect = _protect(request)
     if protect:

@@ -90,7 +90,7 @@ def test_the_daily_table_has_every_day_of_the_period(handmade):
 
 
 def test_every_measure_per_kecamatan_service_and_channel_equals_the_hand_count(handmade):
-    f = selectors.dashboard(Scope(), Period.last_days(30))
+    f = selectors.dashboard(Scope(), Period.last_days(30), stage_dimensions=selectors.DIMENSIONS)
     # Flows: b came by WhatsApp, the five others by the web; five in Serang's first kecamatan.
     assert f.flows["channel"][("whatsapp",)]["revision_requested"] == 1
     assert f.flows["channel"][("web",)]["completed"] == 1
@@ -144,7 +144,8 @@ def test_filters_narrow_every_figure_and_revision_rates_follow_them(handmade):
         ("KK_HILANG", ""): {"n": 0, "first": 1}}  # fmt: skip
     assert set(tangerang.kecamatan) == {"36.03.01"}
     # The finest cut (a kecamatan and a channel) is read from the monthly grain.
-    fine = selectors.dashboard(Scope("36.73", "36.73.01", "KK_HILANG", "web"), asked)
+    fine = selectors.dashboard(Scope("36.73", "36.73.01", "KK_HILANG", "web"), asked,
+                               stage_dimensions=("kecamatan",))  # fmt: skip
     assert fine.day_unit == "month"
     assert fine.totals["received"] == 4 and fine.totals["completed"] == 1
     assert fine.open_total["states"] == {**dict.fromkeys(fine.open_total["states"], 0),
@@ -156,6 +157,9 @@ def test_filters_narrow_every_figure_and_revision_rates_follow_them(handmade):
     assert sum(r["received"] for r in months) == 4
     assert selectors.grain_for("flows", {"kecamatan", "channel"}).__name__ == "KecamatanMonth"
     assert selectors.grain_for("flows", {"regency", "channel"}).__name__ == "RegencyDay"
+    assert selectors.grain_for("flows", {"regency", "day"}).__name__ == "KecamatanDay"
+    assert selectors.grain_for("stages", {"regency"}).__name__ == "StageRegencyDay"
+    assert selectors.grain_for("stages", {"service"}).__name__ == "StageDay"
     assert selectors.grain_for("stages", {"kecamatan"}).__name__ == "StageKecamatanDay"
 
 
