@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -215,40 +215,65 @@ def _empty_open() -> dict:
     }
 
 
-def open_by(scope: Scope, *dimensions: str, today: dt.date | None = None) -> dict[tuple, dict]:
-    """Applications now open summed by ``dimensions``: per state, and for the backlog (the
-    office states) per age band in working days since the clock started, and past the due day."""
+def open_by(scope: Scope, *groupings: tuple[str, ...],
+            today: dt.date | None = None) -> list[dict[tuple, dict]]:  # fmt: skip
+    """Applications now open summed by each of ``groupings`` (tuples of dimensions): per state,
+    and for the backlog (the office states) per age band in working days since the clock
+    started, and past the due day. One scan for all groupings on PostgreSQL (grouping sets)."""
     today = today or timezone.localdate()
     t1, t3, t7 = (earliest_since(today, k) for k in (1, 3, 7))
-
-    def band(condition: Q) -> Sum:
-        return Sum(Case(When(condition, then="n"), default=Value(0)), output_field=IntegerField())
-
-    rows = (
-        OpenCount.objects.filter(scope.filter())
-        .values(*dimensions, "status")
-        .annotate(
-            total=Sum("n"),
-            a01=band(Q(since__gte=t1)),
-            a23=band(Q(since__gte=t3, since__lt=t1)),
-            a47=band(Q(since__gte=t7, since__lt=t3)),
-            a8=band(Q(since__lt=t7)),
-            overdue=band(Q(due__lt=today)),
-        )
-        .order_by()
-    )
-    result: dict[tuple, dict] = defaultdict(_empty_open)
+    quote = connection.ops.quote_name
+    columns = list(dict.fromkeys(d for grouping in groupings for d in grouping))
+    where, params = ["1 = 1"], []
+    for name, value in scope.filters.items():
+        where.append(f"{quote(name)} = %s")
+        params.append(value)
+    bands = (
+        ("since >= %s", [t1]), ("since >= %s AND since < %s", [t3, t1]),
+        ("since >= %s AND since < %s", [t7, t3]), ("since < %s", [t7]), ("due < %s", [today]),
+    )  # fmt: skip
+    sums = ", ".join(f"SUM(CASE WHEN {condition} THEN n ELSE 0 END)" for condition, _p in bands)
+    band_params = [p for _c, ps in bands for p in ps]
+    sets = [(*grouping, "status") for grouping in groupings]
+    if connection.vendor == "postgresql":
+        grouping_sets = ", ".join(f"({', '.join(map(quote, g))})" for g in sets)
+        selected = ", ".join(quote(c) for c in [*columns, "status"])
+        statements = [(selected, f"GROUPING SETS ({grouping_sets})")]
+    else:  # one statement per grouping; the dimensions it leaves out read as NULL, as above
+        statements = [
+            (", ".join(quote(c) if c in g else "NULL" for c in [*columns, "status"]),
+             ", ".join(map(quote, g)))
+            for g in sets
+        ]  # fmt: skip
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        for selected, group_by in statements:
+            cursor.execute(
+                f"SELECT {selected}, SUM(n), {sums} FROM {OpenCount._meta.db_table} "  # noqa: S608
+                f"WHERE {' AND '.join(where)} GROUP BY {group_by}",
+                [*band_params, *params],
+            )
+            rows += cursor.fetchall()
+    results: list[dict[tuple, dict]] = [defaultdict(_empty_open) for _g in groupings]
+    positions = [[columns.index(d) for d in grouping] for grouping in groupings]
+    width = len(columns)
     for row in rows:
-        entry = result[tuple(row[d] for d in dimensions)]
-        entry["states"][row["status"]] += row["total"] or 0
-        if row["status"] not in BACKLOG_STATES:
-            continue
-        for key, band_name in zip(("a01", "a23", "a47", "a8"), AGE_BANDS, strict=True):
-            entry["ages"][band_name] += row[key] or 0
-        entry["overdue"] += row["overdue"] or 0
-    for entry in result.values():
-        entry["backlog"] = sum(entry["ages"].values())
-    return dict(result)
+        present = [i for i in range(width) if row[i] is not None]
+        for result, where_ in zip(results, positions, strict=True):
+            if sorted(where_) != present:
+                continue
+            entry = result[tuple(row[i] for i in where_)]
+            status = row[width]
+            entry["states"][status] += int(row[width + 1] or 0)
+            if status in BACKLOG_STATES:
+                ages = entry["ages"]
+                for band_name, n in zip(AGE_BANDS, row[width + 2 : width + 6], strict=True):
+                    ages[band_name] += int(n or 0)
+                entry["overdue"] += int(row[width + 6] or 0)
+    for result in results:
+        for entry in result.values():
+            entry["backlog"] = sum(entry["ages"].values())
+    return [dict(result) for result in results]
 
 
 def _histograms(rows: dict[tuple, dict[str, int]]) -> dict[tuple, dict[str, list[int]]]:
@@ -423,9 +448,8 @@ def dashboard(scope: Scope, period: Period, today: dt.date | None = None, *,
     # One read of the regency × service × channel sums serves three breakdowns.
     fine = flows_by(scope, period, "regency", "service", "channel")
     day_grain = grain_for("flows", set(scope.filters) | {"day"})
-    # Two reads of the open counts: by place, and by service × channel.
-    places = open_by(scope, "regency", "kecamatan", today=today)
-    kinds = open_by(scope, "service", "channel", today=today)
+    # The open counts by place and by service × channel (one scan on PostgreSQL).
+    places, kinds = open_by(scope, ("regency", "kecamatan"), ("service", "channel"), today=today)
     stages = {d: {} for d in DIMENSIONS}
     for dimension in dict.fromkeys(("regency", *stage_dimensions)):
         stages[dimension] = stages_by(scope, period, dimension)

@@ -81,33 +81,39 @@ def complements(table: Table) -> set[tuple[int, str]]:
     """The cells (row index, column key) to hide besides the small counts, so that no small
     count can be worked out from a total: in each line (a column of an additive table, the parts
     of a row total), the hidden cells are none, or at least two holding at least 5."""
+    rows = table.rows
     lines: list[list[tuple[int, str]]] = []
     if table.additive:
         for column in table.columns:
             if column.kind == "count":
-                lines.append([(i, column.key) for i in range(len(table.rows))])
+                lines.append([(i, column.key) for i in range(len(rows))])
     for _total, parts in table.row_totals:
-        lines += [[(i, p) for p in parts] for i in range(len(table.rows))]
+        lines += [[(i, p) for p in parts] for i in range(len(rows))]
+    small = {(i, key) for line in lines for i, key in line if is_small(rows[i][key])}
+    if not small:
+        return set()
     hidden: set[tuple[int, str]] = set()
 
     def value(cell: tuple[int, str]) -> int:
-        return table.rows[cell[0]][cell[1]] or 0
+        return rows[cell[0]][cell[1]] or 0
 
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            covered = [c for c in line if is_small(value(c)) or c in hidden]
-            if not covered:
-                continue
+    active = lines
+    while active:
+        touched: set[tuple[int, str]] = set()
+        for line in active:
+            covered = [c for c in line if c in small or c in hidden]
             total = sum(value(c) for c in covered)
+            if not covered or (len(covered) >= 2 and total >= SMALL):
+                continue
             spare = sorted((c for c in line if c not in covered and value(c) > 0), key=value)
             while spare and (len(covered) < 2 or total < SMALL):
                 cell = spare.pop(0)
                 hidden.add(cell)
+                touched.add(cell)
                 covered.append(cell)
                 total += value(cell)
-                changed = True
+        # A cell hidden in one line may leave another line with a single hidden cell.
+        active = [line for line in lines if touched.intersection(line)]
     return hidden
 
 
