@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dukcapil.applications import tracking
+from dukcapil.core import crypto
 from dukcapil.whatsapp import applying, formfields
 from dukcapil.whatsapp.models import Conversation, InboundMessage
 from dukcapil.whatsapp.turn import S, Turn, menu
@@ -170,12 +171,27 @@ def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
+def _sealed(conv: Conversation, value: str) -> str:
+    """An identity answer as the conversation keeps it until the birth date is checked:
+    encrypted (the state is a plain JSON column), bound to this WhatsApp number."""
+    return crypto.encrypt(value, context=f"whatsapp-identity:{conv.wa_id}")
+
+
+def _unsealed(conv: Conversation, token: str) -> str:
+    """The answer :func:`_sealed` kept ("" for anything else: the check then fails as a
+    mismatch and asks again)."""
+    try:
+        return crypto.decrypt(token, context=f"whatsapp-identity:{conv.wa_id}")
+    except Exception:  # noqa: BLE001 - a state from before, or tampered: ask again
+        return ""
+
+
 def on_nik(turn: Turn) -> None:
     nik = digits(turn.text_in)
     if len(nik) != 16:
         turn.text(_("NIK terdiri dari 16 angka. Ketik lagi NIK Anda, atau *batal*."))
         return
-    turn.go(S.IDENTITY_KK, nik=nik)
+    turn.go(S.IDENTITY_KK, nik=_sealed(turn.conv, nik))
     turn.text(_("Ketik nomor Kartu Keluarga (KK) Anda (16 angka)."))
 
 
@@ -184,7 +200,7 @@ def on_kk(turn: Turn) -> None:
     if len(kk) != 16:
         turn.text(_("Nomor KK terdiri dari 16 angka. Ketik lagi nomor KK Anda, atau *batal*."))
         return
-    turn.go(S.IDENTITY_BIRTH, kk=kk)
+    turn.go(S.IDENTITY_BIRTH, kk=_sealed(turn.conv, kk))
     turn.text(_("Ketik tanggal lahir Anda, misalnya 17-08-1990."))
 
 
@@ -204,8 +220,12 @@ def on_birth_date(turn: Turn) -> None:
     intent = data.get("intent", "")
     try:
         # Not inside a savepoint: a wrong answer must stay counted (see applications.identity).
-        resident = check_identity(nik=data.get("nik", ""), kk_number=data.get("kk", ""),
-                                  birth_date=birth_date, phone=turn.conv.wa_id)  # fmt: skip
+        resident = check_identity(
+            nik=_unsealed(turn.conv, data.get("nik", "")),
+            kk_number=_unsealed(turn.conv, data.get("kk", "")),
+            birth_date=birth_date,
+            phone=turn.conv.wa_id,
+        )
     except IdentityLocked as exc:
         turn.reset()
         turn.text(exc.messages[0])

@@ -266,6 +266,19 @@ def test_identity_answers_are_masked_in_the_message_log(phone):
     assert head.nik not in payloads
 
 
+def test_identity_answers_are_kept_encrypted_in_the_conversation_state(phone):
+    head = make_household()["head"]
+    phone.tap("svc:KK_HILANG", kind="list_reply")
+    phone.say(head.nik)
+    phone.say(head.family.kk_number)
+    state = str(Conversation.objects.get(wa_id=phone.wa_id).data)
+    assert head.nik not in state and head.family.kk_number not in state
+    # The sealed answers open only for this number's conversation: the check still passes.
+    replies = texts(phone.say(head.birth_date.strftime("%d-%m-%Y")))
+    assert "cocok" in replies, replies
+    assert head.nik not in str(Conversation.objects.get(wa_id=phone.wa_id).data)
+
+
 def test_a_message_the_engine_fails_on_gets_an_apology_and_is_not_handled_twice(
     phone, client, monkeypatch
 ):
