@@ -14,8 +14,9 @@ whatever the length of the history:
 
 - daily, by regency × service × channel: exact for any period, filtered or broken down by
   regency, service or channel (:class:`RegencyDay`, :class:`StageDay`, :class:`RevisionDay`;
-  the stage times also by regency alone, :class:`StageRegencyDay`, the few rows the province
-  page reads: a histogram has 17 columns);
+  and the coarse tables that the unfiltered pages read, with the fewest rows:
+  :class:`ServiceDay` and :class:`RevisionServiceDay` for the whole province,
+  :class:`StageRegencyDay` per regency alone, a histogram having 17 columns);
 - daily, by kecamatan: exact for any period, broken down by kecamatan (:class:`KecamatanDay`,
   :class:`StageKecamatanDay`);
 - monthly, by kecamatan × service × channel: for the fine cuts (a kecamatan together with a
@@ -126,6 +127,24 @@ class RegencyDay(FlowCounters):
 
     def __str__(self) -> str:
         return f"{self.day} {self.regency} {self.service} {self.channel}"
+
+
+class ServiceDay(FlowCounters):
+    """The flows of the whole province per service × channel: the few rows the province page
+    reads for its service and channel tables and its daily series."""
+
+    day = models.DateField()
+    service = models.CharField(max_length=32)
+    channel = models.CharField(max_length=10)
+
+    KEY = ("day", "service", "channel")
+    COUNTERS = FLOW_FIELDS
+
+    class Meta:
+        constraints = _key("dash_service_day_key", "day", "service", "channel")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service} {self.channel}"
 
 
 class KecamatanDay(FlowCounters):
@@ -287,6 +306,22 @@ class RevisionDay(RevisionCounters):
         return f"{self.day} {self.regency} {self.service} {self.requirement}"
 
 
+class RevisionServiceDay(RevisionCounters):
+    """The revisions of the whole province per service (the province page's few rows)."""
+
+    day = models.DateField()
+    service = models.CharField(max_length=32)
+    requirement = models.CharField(max_length=40)
+
+    KEY = ("day", "service", "requirement")
+
+    class Meta:
+        constraints = _key("dash_revision_service_day_key", "day", "service", "requirement")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service} {self.requirement}"
+
+
 class RevisionMonth(RevisionCounters):
     month = models.DateField()
     regency = models.CharField(max_length=5)
@@ -307,7 +342,6 @@ class RevisionMonth(RevisionCounters):
 
 # Every rollup table, in the order they are written (one order for every writer: no deadlock).
 ROLLUPS: tuple[type[models.Model], ...] = (
-    RegencyDay, KecamatanDay, KecamatanMonth, StageRegencyDay, StageDay, StageKecamatanDay,
-    StageMonth,
-    RevisionDay, RevisionMonth, OpenCount,
+    ServiceDay, RegencyDay, KecamatanDay, KecamatanMonth, StageRegencyDay, StageDay,
+    StageKecamatanDay, StageMonth, RevisionServiceDay, RevisionDay, RevisionMonth, OpenCount,
 )  # fmt: skip

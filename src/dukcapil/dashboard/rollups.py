@@ -38,6 +38,8 @@ from dukcapil.dashboard.models import (
     RegencyDay,
     RevisionDay,
     RevisionMonth,
+    RevisionServiceDay,
+    ServiceDay,
     StageDay,
     StageKecamatanDay,
     StageMonth,
@@ -184,6 +186,7 @@ def contribute(tally: Tally, step: Step, facts: Facts, earlier: Sequence[Step]) 
             flows["delivered_first_time"] = 1
     if flows:
         for row in (
+            tables[ServiceDay][(day, service, channel)],
             tables[RegencyDay][(day, regency, service, channel)],
             tables[KecamatanDay][(day, regency, kecamatan)],
             tables[KecamatanMonth][(month, regency, kecamatan, service, channel)],
@@ -196,6 +199,7 @@ def contribute(tally: Tally, step: Step, facts: Facts, earlier: Sequence[Step]) 
         codes = dict.fromkeys(step.reasons) if t == "request_revision" else {}
         for code in ([REVIEWED] if first_review else []) + [c for c in codes if c != REVIEWED]:
             for row in (
+                tables[RevisionServiceDay][(day, service, code)],
                 tables[RevisionDay][(day, regency, service, channel, code)],
                 tables[RevisionMonth][(month, regency, kecamatan, service, channel, code)],
             ):

@@ -32,6 +32,8 @@ from dukcapil.dashboard.models import (
     RegencyDay,
     RevisionDay,
     RevisionMonth,
+    RevisionServiceDay,
+    ServiceDay,
     StageDay,
     StageKecamatanDay,
     StageMonth,
@@ -45,9 +47,9 @@ DIMENSIONS = ("regency", "kecamatan", "service", "channel")
 # The grains of each family, the fewest rows per day first: the first holding every dimension
 # of a read serves it (a kecamatan × day has fewer rows than regency × service × channel × day).
 GRAINS = {
-    "flows": (KecamatanDay, RegencyDay, KecamatanMonth),
+    "flows": (ServiceDay, KecamatanDay, RegencyDay, KecamatanMonth),
     "stages": (StageRegencyDay, StageDay, StageKecamatanDay, StageMonth),
-    "revisions": (RevisionDay, RevisionMonth),
+    "revisions": (RevisionServiceDay, RevisionDay, RevisionMonth),
 }
 
 
@@ -445,8 +447,9 @@ def dashboard(scope: Scope, period: Period, today: dt.date | None = None, *,
     asked = period
     if scope.monthly:
         period = period.widened()
-    # One read of the regency × service × channel sums serves three breakdowns.
-    fine = flows_by(scope, period, "regency", "service", "channel")
+    # Two reads of the flows: by place (regency × kecamatan) and by kind (service × channel).
+    places_flows = flows_by(scope, period, "regency", "kecamatan")
+    kinds_flows = flows_by(scope, period, "service", "channel")
     day_grain = grain_for("flows", set(scope.filters) | {"day"})
     # The open counts by place and by service × channel (one scan on PostgreSQL).
     places, kinds = open_by(scope, ("regency", "kecamatan"), ("service", "channel"), today=today)
@@ -462,10 +465,10 @@ def dashboard(scope: Scope, period: Period, today: dt.date | None = None, *,
         kecamatan=kecamatan_names(scope),
         services=service_names(),
         flows={
-            "regency": _regroup(fine, 0),
-            "service": _regroup(fine, 1),
-            "channel": _regroup(fine, 2),
-            "kecamatan": flows_by(scope, period, "kecamatan"),
+            "regency": _regroup(places_flows, 0),
+            "service": _regroup(kinds_flows, 0),
+            "channel": _regroup(kinds_flows, 1),
+            "kecamatan": _regroup(places_flows, 1),
             "day": flows_by(scope, period, "day", counters=DAILY),
         },
         open={
