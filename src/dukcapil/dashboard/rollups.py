@@ -69,6 +69,8 @@ STAGES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]] = 
     "delivery": (("ship",), (("complete", "in_delivery"), ("ready_for_pickup", "in_delivery"))),
 }  # fmt: skip
 STAGE_NAMES = tuple(STAGES)
+# (transition, from status, or None for any) → the stage it ends (no transition ends two).
+_STAGE_ENDS = {(name, src): stage for stage, (_s, ends) in STAGES.items() for name, src in ends}
 # The requirement code of the revision rows that count first reviews (the rate's denominator).
 REVIEWED = ""
 
@@ -213,17 +215,15 @@ def contribute(tally: Tally, step: Step, facts: Facts, earlier: Sequence[Step]) 
     if step.to_status in OPEN_STATES:
         tables[OpenCount][_open_key(facts, step.to_status, earlier, step)]["n"] += 1
 
-    for stage, (starts, ends) in STAGES.items():
-        if any(t == name and (src is None or source == src) for name, src in ends):
-            began = _last(earlier, starts)
-            if began is not None:
-                bucket = BUCKET_FIELDS[bucket_of((step.at - began.at).total_seconds() / 3600)]
-                tables[StageRegencyDay][(day, regency, stage)][bucket] += 1
-                tables[StageDay][(day, regency, service, channel, stage)][bucket] += 1
-                tables[StageKecamatanDay][(day, regency, kecamatan, stage)][bucket] += 1
-                tables[StageMonth][(month, regency, kecamatan, service, channel, stage)][
-                    bucket
-                ] += 1
+    stage = _STAGE_ENDS.get((t, source)) or _STAGE_ENDS.get((t, None))
+    if stage is not None:
+        began = _last(earlier, STAGES[stage][0])
+        if began is not None:
+            bucket = BUCKET_FIELDS[bucket_of((step.at - began.at).total_seconds() / 3600)]
+            tables[StageRegencyDay][(day, regency, stage)][bucket] += 1
+            tables[StageDay][(day, regency, service, channel, stage)][bucket] += 1
+            tables[StageKecamatanDay][(day, regency, kecamatan, stage)][bucket] += 1
+            tables[StageMonth][(month, regency, kecamatan, service, channel, stage)][bucket] += 1
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,50 +7,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dashboard', '0003_stage_per_regency'),
+        ("dashboard", "0003_stage_per_regency"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RevisionServiceDay',
+            name="RevisionServiceDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('n', models.PositiveIntegerField(default=0)),
-                ('first', models.PositiveIntegerField(default=0)),
-                ('day', models.DateField()),
-                ('service', models.CharField(max_length=32)),
-                ('requirement', models.CharField(max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("n", models.PositiveIntegerField(default=0)),
+                ("first", models.PositiveIntegerField(default=0)),
+                ("day", models.DateField()),
+                ("service", models.CharField(max_length=32)),
+                ("requirement", models.CharField(max_length=40)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('day', 'service', 'requirement'), name='dash_revision_service_day_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "service", "requirement"),
+                        name="dash_revision_service_day_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceDay',
+            name="ServiceDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received', models.PositiveIntegerField(default=0)),
-                ('resubmitted', models.PositiveIntegerField(default=0)),
-                ('revision_requested', models.PositiveIntegerField(default=0)),
-                ('approved', models.PositiveIntegerField(default=0)),
-                ('rejected', models.PositiveIntegerField(default=0)),
-                ('cancelled', models.PositiveIntegerField(default=0)),
-                ('expired', models.PositiveIntegerField(default=0)),
-                ('issued', models.PositiveIntegerField(default=0)),
-                ('issued_on_time', models.PositiveIntegerField(default=0)),
-                ('shipped', models.PositiveIntegerField(default=0)),
-                ('delivered_first_time', models.PositiveIntegerField(default=0)),
-                ('returned', models.PositiveIntegerField(default=0)),
-                ('completed', models.PositiveIntegerField(default=0)),
-                ('first_reviewed', models.PositiveIntegerField(default=0)),
-                ('day', models.DateField()),
-                ('service', models.CharField(max_length=32)),
-                ('channel', models.CharField(max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received", models.PositiveIntegerField(default=0)),
+                ("resubmitted", models.PositiveIntegerField(default=0)),
+                ("revision_requested", models.PositiveIntegerField(default=0)),
+                ("approved", models.PositiveIntegerField(default=0)),
+                ("rejected", models.PositiveIntegerField(default=0)),
+                ("cancelled", models.PositiveIntegerField(default=0)),
+                ("expired", models.PositiveIntegerField(default=0)),
+                ("issued", models.PositiveIntegerField(default=0)),
+                ("issued_on_time", models.PositiveIntegerField(default=0)),
+                ("shipped", models.PositiveIntegerField(default=0)),
+                ("delivered_first_time", models.PositiveIntegerField(default=0)),
+                ("returned", models.PositiveIntegerField(default=0)),
+                ("completed", models.PositiveIntegerField(default=0)),
+                ("first_reviewed", models.PositiveIntegerField(default=0)),
+                ("day", models.DateField()),
+                ("service", models.CharField(max_length=32)),
+                ("channel", models.CharField(max_length=10)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('day', 'service', 'channel'), name='dash_service_day_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "service", "channel"), name="dash_service_day_key"
+                    )
+                ],
             },
         ),
     ]
