@@ -46,7 +46,9 @@ class DeliveryMethod(models.TextChoices):
 
 
 class Application(models.Model):
-    tracking_number = models.CharField(_("nomor registrasi"), max_length=9, unique=True)
+    # Unique by a constraint, not ``unique=True``: on PostgreSQL that would add a second index
+    # for LIKE that nothing uses, and every write of an application maintains each index.
+    tracking_number = models.CharField(_("nomor registrasi"), max_length=9)
     service_version = models.ForeignKey(
         "catalog.ServiceVersion", on_delete=models.PROTECT, related_name="applications"
     )
@@ -55,11 +57,13 @@ class Application(models.Model):
     )
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
     # Routing: the Disdukcapil of the regency where the family lives, and its kecamatan.
+    # Indexed as the first columns of app_queue_idx and app_kecamatan_status_idx (no index of
+    # their own, nor its LIKE twin on PostgreSQL).
     office = models.ForeignKey(
-        "regions.Regency", on_delete=models.PROTECT, related_name="applications"
+        "regions.Regency", on_delete=models.PROTECT, related_name="applications", db_index=False
     )
     kecamatan = models.ForeignKey(
-        "regions.Kecamatan", on_delete=models.PROTECT, related_name="applications"
+        "regions.Kecamatan", on_delete=models.PROTECT, related_name="applications", db_index=False
     )
     applicant = models.ForeignKey(
         "registry.Resident",
@@ -121,6 +125,9 @@ class Application(models.Model):
             # The verifier queue: one office, oldest due first, keyset by (due_date, id).
             models.Index(fields=["office", "status", "due_date", "id"], name="app_queue_idx"),
             models.Index(fields=["kecamatan", "status"], name="app_kecamatan_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_number"], name="app_tracking_number_key")
         ]
 
     def __str__(self) -> str:
