@@ -324,10 +324,14 @@ def claim_next(*, actor: Actor, queryset=None) -> Application | None:  # noqa: A
 def _first_submitted(candidates):  # noqa: ANN001, ANN202 - QuerySet[Application]
     """The next submitted application of ``candidates``, as a transition reads it (with its
     office and service version), locked by this very query: the claim goes on with it in the
-    same transaction, without reading it again or a savepoint. On PostgreSQL ``SKIP LOCKED``."""
+    same transaction, without reading it again or a savepoint. On PostgreSQL ``SKIP LOCKED``.
+
+    The order is the queue page's (due date, then id): take next hands out the first case the
+    verifier sees there, and the queue index (office, status, due date, id) gives it without
+    sorting."""
     candidates = (
         candidates.filter(status=S.SUBMITTED)
-        .order_by("due_date", "submitted_at", "id")
+        .order_by("due_date", "id")
         .select_related(None)
         .select_related("office", "service_version")
     )
