@@ -118,7 +118,7 @@ def _page(request: HttpRequest, code: str | None) -> HttpResponse:
         query["kabupaten"] = base.regency
     context.update(
         # The form shows the period in force (the default one too).
-        form=(shown_form := _filters(_Query(query), base)),
+        form=(shown_form := _filters(query, base)),
         selects=_selects(shown_form),
         scope=scope,
         period=figures.period,
@@ -159,13 +159,6 @@ def _selects(form: FilterForm) -> list[SafeString]:
             f'<select name="{name}" id="id_{name}">{options}</select>{errors}</div>'
         ))  # fmt: skip
     return out
-
-
-class _Query(dict):
-    """A plain dict standing in for ``request.GET`` (``getlist`` is all a form asks of it)."""
-
-    def getlist(self, key: str) -> list:
-        return [self[key]] if key in self else []
 
 
 def _summary(figures: selectors.Figures, cells: tables.Cells) -> list[tuple[str, str]]:
