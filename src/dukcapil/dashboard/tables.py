@@ -255,7 +255,7 @@ def league(f: Figures) -> Table:
             "completed": flows["completed"],
             "rejected": flows["rejected"],
             "backlog": opened["backlog"] if opened else 0,
-            "backlog_old": opened["ages"]["8+"] if opened else 0,
+            **{f"age_{band}": opened["ages"][band] if opened else 0 for band in AGE_BANDS},
             "overdue": opened["overdue"] if opened else 0,
             "on_time": Share(flows["issued_on_time"], flows["issued"]),
             "review_median": review.get("median", Hours(None)),
@@ -263,7 +263,7 @@ def league(f: Figures) -> Table:
             "first_delivery": Share(flows["delivered_first_time"], flows["shipped"]),
             "revision_rate": Share(flows["revision_requested"], _reviews(flows)),
         })  # fmt: skip
-    rows.sort(key=lambda r: (-(r["on_time"].value or 0), r["backlog_old"], r["regency"]))
+    rows.sort(key=lambda r: (-(r["on_time"].value or 0), r["age_8+"], r["regency"]))
     for rank, row in enumerate(rows, 1):
         row["rank"] = rank
     columns = [
@@ -273,7 +273,7 @@ def league(f: Figures) -> Table:
         Column("completed", _("Selesai")),
         Column("rejected", _("Ditolak")),
         Column("backlog", _("Tunggakan")),
-        Column("backlog_old", _("Tunggakan > 7 hari kerja")),
+        *(Column(f"age_{band}", AGE_LABELS[band]) for band in AGE_BANDS),
         Column("overdue", _("Lewat batas waktu")),
         Column("on_time", _("Terbit dalam waktu layanan"), "share"),
         Column("review_median", _("Median verifikasi"), "hours"),
@@ -283,7 +283,8 @@ def league(f: Figures) -> Table:
     ]
     return Table("kabupaten", _("Peringkat kabupaten/kota"), columns, rows,
                  note=_("Tingkat perbaikan: permintaan perbaikan dari semua keputusan "
-                        "verifikasi."), additive=True)  # fmt: skip
+                        "verifikasi."), additive=True,
+                 row_totals=(("backlog", tuple(f"age_{band}" for band in AGE_BANDS)),))  # fmt: skip
 
 
 def breakdown(f: Figures, per: str) -> Table:

@@ -55,6 +55,7 @@ def test_stage_quantiles_and_revisions_per_requirement(handmade):
     assert serang["on_time"] == Share(2, 2)
     assert serang["revision_rate"] == Share(1, 4)  # 1 revision of 4 reviews
     assert serang["first_delivery"] == Share(1, 2)
+    assert (serang["backlog"], serang["age_0-1"], serang["age_8+"]) == (1, 1, 0)  # d, submitted
 
 
 def test_a_regency_scope_holds_only_that_regency(handmade):
