@@ -33,7 +33,7 @@ from django.db import connection
 from dukcapil.applications.tracking import ALPHABET, _check_character
 from dukcapil.core.working_days import add_working_days, is_working_day
 from dukcapil.dashboard import rollups
-from dukcapil.dashboard.models import ROLLUPS
+from dukcapil.dashboard.models import ROLLUPS, OpenCount
 from dukcapil.dashboard.recount import as_rows
 from dukcapil.dashboard.rollups import Facts, Step, Tally, contribute
 
@@ -456,7 +456,12 @@ def _streams(cursor) -> dict[type, Copier]:  # noqa: ANN001
 
 
 def _drain(tally: Tally, streams: dict[type, Copier], before: dt.date) -> None:
-    """Move the rows of days (months) before ``before`` from ``tally`` to their COPY writers."""
+    """Move the rows of days (months) before ``before`` from ``tally`` to their COPY writers,
+    and forget the open-state entries that came back to zero (every application leaves a few:
+    ten million of them would not fit in memory; a zero adds nothing, now or later)."""
+    opened = tally.tables[OpenCount]
+    for key in [key for key, values in opened.items() if not values["n"]]:
+        del opened[key]
     for model, copier in streams.items():
         data = tally.tables[model]
         bound = before if model.KEY[0] == "day" else before.replace(day=1)
