@@ -74,6 +74,7 @@ def form_data_for(service_code: str, household: dict[str, Resident]) -> dict[str
                "postal_code": "42112"}  # fmt: skip
     return {
         "KK_BARU": {"anggota": [child.nik], "alamat": address},
+        "KIA": {"anak": [child.nik]},
         "KK_UBAH": {"perubahan": {"nik": head.nik, "changes": {"occupation": "Wiraswasta"}}},
         "KTP_UBAH": {"perubahan": {"nik": head.nik, "changes": {"education": "d4_s1"}}},
         "AKTA_LAHIR": {

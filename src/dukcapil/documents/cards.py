@@ -50,11 +50,13 @@ def card_holders(application: Application, card_type: str) -> list[Resident]:
     if card_type == CardType.KTP:
         return adult
     children = [p for p in people if p not in adult]
-    if not children and application.family_id:
-        # The KIA service names no child (the catalogue has no field for it): the children of
-        # the applicant's family under 17 get one.
+    named = (application.form_data or {}).get("anak")
+    if not children and named and application.family_id:
+        # The KIA service names its children (the field ``anak``): those of them who are
+        # children of the applicant's family get one, nobody else.
+        niks = set(named)
         members = Resident.objects.filter(family_id=application.family_id, life_status="alive")
-        children = [m for m in members if _age(m.birth_date, today) < ADULT_AGE
+        children = [m for m in members if m.nik in niks and _age(m.birth_date, today) < ADULT_AGE
                     and m.marital_status == "belum_kawin"]  # fmt: skip
     return children
 

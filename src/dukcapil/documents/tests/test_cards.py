@@ -82,6 +82,26 @@ def test_a_kia_application_queues_a_kia_for_the_child_of_the_family(signing_offi
     (job,) = CardPrintJob.objects.filter(application=app)
     assert job.card_type == "kia"
     assert job.resident.relationship == "anak"
+    assert [job.resident.nik] == app.form_data["anak"]
+
+
+def test_a_kia_is_queued_only_for_the_named_children_of_the_family(signing_official):
+    from dukcapil.applications.testing import make_household
+    from dukcapil.registry.choices import Relationship
+    from dukcapil.registry.testing import make_resident
+
+    household = make_household()
+    named = household["child"]
+    sibling = make_resident(
+        family=named.family, name="Adik Kecil", relationship=Relationship.CHILD,
+        birth_date=named.birth_date, marital_status=named.marital_status,
+    )  # fmt: skip
+    stranger = make_household()["child"]  # a child of another family, named by mistake
+    app = issued_application("KIA", signing_official, household=household,
+                             form_data={"anak": [named.nik, stranger.nik]})  # fmt: skip
+    holders = set(CardPrintJob.objects.filter(application=app).values_list("resident", flat=True))
+    assert holders == {named.pk}
+    assert sibling.pk not in holders and stranger.pk not in holders
 
 
 def test_the_administrator_sets_the_threshold_but_not_the_blanks(client_as, administrator,
