@@ -20,6 +20,11 @@ def wait_for(page, predicate, timeout=15.0):
 
 
 @pytest.mark.browser
+# On SQLite the live server's thread shares the test's in-memory database connection: the worker
+# run here (run_tasks) and the fake's webhooks there (the citizen's messages, the statuses of our
+# replies) then use one connection at once ("cannot release savepoint - SQL statements in
+# progress", seen in CI). PostgreSQL gives each thread its own connection.
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_simulator_plays_the_citizen_end_to_end(browser_page, live_server, settings):
     fake = FakeGraph(token="sim-token", webhook_url=f"{live_server.url}/webhooks/whatsapp",
