@@ -40,20 +40,21 @@ PUBLIC_STATUS_FIELDS = (
 )  # fmt: skip
 
 
-# The two reads of a status lookup, compiled once and prepared on PostgreSQL (see
+# The reads of a status lookup, compiled once and prepared on PostgreSQL (see
 # registry.selectors.PreparedLookup): a lookup is cheap, and compiling and planning its queries
 # anew was the larger part of its cost. Only what render.public_status shows is read: the rows
 # are wide. Any other field still loads (with a query of its own).
-_PUBLIC_APPLICATION = PreparedLookup(
-    lambda number, birth_date: (
+def _public_application(number: str, birth_date: dt.date):  # noqa: ANN202 - QuerySet
+    return (
         Application.objects.select_related("service_version__service")
         .only(*PUBLIC_STATUS_FIELDS)
         .filter(tracking_number=number)
         .filter(applicant__birth_date=birth_date)  # the values' order
-    ),
-    "0" * 9,
-    dt.date(2000, 1, 1),
-)
+    )
+
+
+_EXAMPLE = ("0" * 9, dt.date(2000, 1, 1))
+_PUBLIC_APPLICATION = PreparedLookup(_public_application, *_EXAMPLE)
 # On PostgreSQL one round trip: the application with its events as a JSON array (oldest first).
 _TIMELINE = RawSQL(
     "SELECT COALESCE(jsonb_agg(jsonb_build_array(e.transition, e.from_status, e.to_status,"
@@ -63,15 +64,8 @@ _TIMELINE = RawSQL(
     output_field=JSONField(),
 )
 _PUBLIC_APPLICATION_WITH_EVENTS = PreparedLookup(
-    lambda number, birth_date: (
-        Application.objects.select_related("service_version__service")
-        .only(*PUBLIC_STATUS_FIELDS)
-        .annotate(timeline=_TIMELINE)
-        .filter(tracking_number=number)
-        .filter(applicant__birth_date=birth_date)
-    ),
-    "0" * 9,
-    dt.date(2000, 1, 1),
+    lambda number, birth_date: _public_application(number, birth_date).annotate(timeline=_TIMELINE),
+    *_EXAMPLE,
 )
 _PUBLIC_EVENTS = PreparedLookup(
     lambda application_id: (

@@ -34,8 +34,7 @@ from dukcapil.applications.tracking import ALPHABET, _check_character
 from dukcapil.core.working_days import add_working_days, is_working_day
 from dukcapil.dashboard import rollups
 from dukcapil.dashboard.models import ROLLUPS, OpenCount
-from dukcapil.dashboard.recount import as_rows
-from dukcapil.dashboard.rollups import Facts, Step, Tally, contribute
+from dukcapil.dashboard.rollups import Facts, Step, Tally, as_rows, contribute
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 YEARS = 3

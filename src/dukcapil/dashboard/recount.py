@@ -7,13 +7,12 @@ dashboard's periodic job: nightly, it proves that no transition escaped the roll
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 from dukcapil.dashboard.models import ROLLUPS
-from dukcapil.dashboard.rollups import Facts, Step, Tally, contribute
+from dukcapil.dashboard.rollups import Facts, Step, Tally, as_rows, contribute
 
 
 @dataclass(frozen=True)
@@ -62,17 +61,6 @@ def recount(chunk_size: int = 20_000) -> Tally:
         contribute(tally, step, Facts(*facts), earlier)
         earlier.append(step)
     return tally
-
-
-def as_rows(tally: Tally) -> Iterator[tuple[type, list[tuple]]]:
-    """Per table, the rows (key columns then counters) a tally holds, zeros left out."""
-    for model in ROLLUPS:
-        rows = []
-        for key, values in sorted(tally.tables[model].items()):
-            numbers = [values.get(c, 0) for c in model.COUNTERS]
-            if any(numbers):
-                rows.append((*key, *numbers))
-        yield model, rows
 
 
 def stored() -> Tally:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -269,23 +269,13 @@ class _Earlier(Sequence):
         if self._steps is None:
             from dukcapil.applications.models import ApplicationEvent
 
-            columns = ("transition", "from_status", "to_status", "at")
-            if connection.vendor == "postgresql":  # a plain statement: no ORM compiling
-                sql = (
-                    f"SELECT {', '.join(columns)} FROM {ApplicationEvent._meta.db_table} "  # noqa: S608
-                    "WHERE application_id = %s AND id < %s ORDER BY at, id"
+            rows = (
+                ApplicationEvent.objects.filter(
+                    application_id=self.application_id, id__lt=self.event_id
                 )
-                with connection.cursor() as cursor:
-                    cursor.execute(sql, [self.application_id, self.event_id])
-                    rows = cursor.fetchall()
-            else:
-                rows = (
-                    ApplicationEvent.objects.filter(
-                        application_id=self.application_id, id__lt=self.event_id
-                    )
-                    .order_by("at", "id")
-                    .values_list(*columns)
-                )
+                .order_by("at", "id")
+                .values_list("transition", "from_status", "to_status", "at")
+            )
             self._steps = [Step(*row) for row in rows]
         return self._steps
 
@@ -328,6 +318,17 @@ def _upsert_sql(model: type, rows: list[tuple]) -> tuple[str, list]:
     return sql, [value for row in rows for value in row]
 
 
+def as_rows(tally: Tally) -> Iterator[tuple[type, list[tuple]]]:
+    """Per table, the rows (key columns then counters) a tally holds, zeros left out."""
+    for model in ROLLUPS:
+        rows = []
+        for key, values in sorted(tally.tables[model].items()):
+            numbers = [values.get(c, 0) for c in model.COUNTERS]
+            if any(numbers):
+                rows.append((*key, *numbers))
+        yield model, rows
+
+
 def write(tally: Tally) -> None:
     """Add ``tally`` to the rollup tables (tables and keys in one fixed order: concurrent
     transitions lock the same rows in the same order and cannot deadlock on them).
@@ -337,16 +338,7 @@ def write(tally: Tally) -> None:
     :class:`~dukcapil.dashboard.models.OpenCount` row that falls to zero stays until
     :func:`purge_empty_open_counts` (the scheduler) deletes it; a zero adds nothing to any figure.
     """
-    batches = []
-    for model in ROLLUPS:
-        counters = model.COUNTERS
-        rows = [
-            (*key, *(values.get(c, 0) for c in counters))
-            for key, values in sorted(tally.tables[model].items())
-            if any(values.values())
-        ]
-        if rows:
-            batches.append((model, rows))
+    batches = [(model, rows) for model, rows in as_rows(tally) if rows]
     if not batches:
         return
     with connection.cursor() as cursor:
