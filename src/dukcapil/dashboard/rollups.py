@@ -261,9 +261,9 @@ class _Earlier(Sequence):
     :func:`contribute` first looks at them (a submission never does: one query fewer on the
     busiest transition)."""
 
-    def __init__(self, application_id: int, event_id: int) -> None:
+    def __init__(self, application_id: int, event_id: int, rows: list | None = None) -> None:
         self.application_id, self.event_id = application_id, event_id
-        self._steps: list[Step] | None = None
+        self._steps: list[Step] | None = None if rows is None else [Step(*r) for r in rows]
 
     def _load(self) -> list[Step]:
         if self._steps is None:
@@ -289,7 +289,10 @@ class _Earlier(Sequence):
 def record_transition(*, event, application) -> None:  # noqa: ANN001
     """The dashboard's transition effect: add this event to the rollups, in its transaction."""
     tally = Tally()
-    contribute(tally, step_of(event), facts_of(application), _Earlier(application.pk, event.pk))
+    # ``event.earlier``: (transition, from, to, at) of the steps before it, oldest first, when
+    # the transition has read them already (take next, in its one statement).
+    earlier = _Earlier(application.pk, event.pk, getattr(event, "earlier", None))
+    contribute(tally, step_of(event), facts_of(application), earlier)
     write(tally)
 
 

@@ -3,49 +3,52 @@
 from __future__ import annotations
 
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dukcapil.applications.models import Application, ApplicationEvent, Status
 from dukcapil.catalog.models import requirement_label
 from dukcapil.notifications.models import Notification
 
+# The message of each status the citizen is told about (a claim, a print run … say nothing).
+_TEXTS = {
+    Status.SUBMITTED: gettext_lazy(
+        "Permohonan %(service)s Anda sudah kami terima dengan nomor %(number)s. "
+        "Perkiraan selesai: %(due)s."
+    ),
+    Status.NEEDS_REVISION: gettext_lazy(
+        "Permohonan %(number)s perlu perbaikan: %(reasons)s. Mohon perbaiki sebelum "
+        "%(revision_due)s."
+    ),
+    Status.APPROVED: gettext_lazy("Permohonan %(service)s nomor %(number)s disetujui."),
+    Status.ISSUED: gettext_lazy("Dokumen untuk permohonan %(number)s sudah terbit."),
+    Status.IN_DELIVERY: gettext_lazy("Dokumen permohonan %(number)s sedang dikirim lewat pos."),
+    Status.READY_FOR_PICKUP: gettext_lazy(
+        "Dokumen permohonan %(number)s siap diambil di kantor kecamatan."
+    ),
+    Status.COMPLETED: gettext_lazy("Permohonan %(number)s selesai. Terima kasih."),
+    Status.REJECTED: gettext_lazy("Permohonan %(number)s ditolak: %(reason)s"),
+    Status.CANCELLED: gettext_lazy("Permohonan %(number)s dibatalkan."),
+    Status.EXPIRED: gettext_lazy(
+        "Permohonan %(number)s ditutup karena perbaikan tidak dikirim tepat waktu."
+    ),
+}
+
 
 def _message(app: Application, event: ApplicationEvent) -> str | None:
+    """The text for ``event``, in the active language; None when the citizen is not told."""
+    text = _TEXTS.get(event.to_status)
+    if text is None:
+        return None
     service = app.service_version.name
     number = app.tracking_display
     due = app.due_date.strftime("%d-%m-%Y") if app.due_date else "-"
-    texts = {
-        Status.SUBMITTED: _(
-            "Permohonan %(service)s Anda sudah kami terima dengan nomor %(number)s. "
-            "Perkiraan selesai: %(due)s."
-        ),
-        Status.NEEDS_REVISION: _(
-            "Permohonan %(number)s perlu perbaikan: %(reasons)s. Mohon perbaiki sebelum "
-            "%(revision_due)s."
-        ),
-        Status.APPROVED: _("Permohonan %(service)s nomor %(number)s disetujui."),
-        Status.ISSUED: _("Dokumen untuk permohonan %(number)s sudah terbit."),
-        Status.IN_DELIVERY: _("Dokumen permohonan %(number)s sedang dikirim lewat pos."),
-        Status.READY_FOR_PICKUP: _(
-            "Dokumen permohonan %(number)s siap diambil di kantor kecamatan."
-        ),
-        Status.COMPLETED: _("Permohonan %(number)s selesai. Terima kasih."),
-        Status.REJECTED: _("Permohonan %(number)s ditolak: %(reason)s"),
-        Status.CANCELLED: _("Permohonan %(number)s dibatalkan."),
-        Status.EXPIRED: _(
-            "Permohonan %(number)s ditutup karena perbaikan tidak dikirim tepat waktu."
-        ),
-    }
-    text = texts.get(event.to_status)
-    if text is None:
-        return None
     reasons = ", ".join(
         requirement_label(
             app.service_version.requirement(r["requirement"]) or {"code": r["requirement"]}
         )
         for r in event.data.get("reasons", [])
     )
-    return text % {
+    return str(text) % {
         "service": service,
         "number": number,
         "due": due,

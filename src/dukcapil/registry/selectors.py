@@ -72,17 +72,7 @@ class PreparedLookup:
         sql, compiler, converters, model, init_list, (first, last), populators, annotations = (
             compiled
         )
-        connection.ensure_connection()
-        with connection.wrap_database_errors:
-            if connection.connection.prepare_threshold is None:
-                # Django turns psycopg's preparing off (for pgbouncer in transaction mode); only
-                # this cursor asks for it, explicitly, and Django's own cursors bind client-side,
-                # which never prepares.
-                connection.connection.prepare_threshold = NEVER_BY_COUNT
-            raw = _preparing_cursor_class()(connection.connection)
-        with connection._prepare_cursor(raw) as cursor:
-            cursor.execute(sql, list(values))
-            rows = cursor.fetchall()
+        rows = prepared_rows(connection, sql, list(values))
         if converters:
             rows = compiler.apply_converters(rows, converters)
         objects = []
@@ -102,6 +92,22 @@ class PreparedLookup:
 
 
 NEVER_BY_COUNT = 2**31  # psycopg's threshold: prepare only what is asked for
+
+
+def prepared_rows(connection: Any, sql: str, params: list) -> list[tuple]:
+    """The rows of ``sql`` run on a PostgreSQL ``connection`` as a prepared statement (planned
+    once per connection), through Django's cursor wrapper (its errors, ``execute_wrappers``)."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        if connection.connection.prepare_threshold is None:
+            # Django turns psycopg's preparing off (for pgbouncer in transaction mode); only
+            # this cursor asks for it, explicitly, and Django's own cursors bind client-side,
+            # which never prepares.
+            connection.connection.prepare_threshold = NEVER_BY_COUNT
+        raw = _preparing_cursor_class()(connection.connection)
+    with connection._prepare_cursor(raw) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @lru_cache(maxsize=1)

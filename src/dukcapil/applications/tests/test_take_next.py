@@ -67,3 +67,54 @@ def test_eight_concurrent_verifiers_never_get_the_same_case_and_skip_none():
         assert app.status == Status.IN_REVIEW
         assert app.events.filter(transition="claim").count() == 1
         assert (app.pk, app.assigned_to_id) in claimed
+
+
+@pytest.mark.postgres
+def test_take_next_on_postgresql_is_one_statement_and_writes_what_a_claim_writes(verifier):
+    """A case sent back and resubmitted, taken again: the one statement (lock, status, event,
+    the earlier steps for the dashboard) and the rollups' upsert, and nothing else; the case, its
+    event and the dashboard's counts are those the transition engine writes."""
+    from dukcapil.applications import services
+    from dukcapil.applications.testing import PNG
+    from dukcapil.dashboard import recount
+    from dukcapil.notifications.models import Notification
+
+    app = make_application(household=make_household())
+    workflow.claim(application=app, actor=verifier)
+    revision = [{"requirement": "ktp_kepala", "reason": "unreadable"}]
+    workflow.request_revision(application=app, actor=verifier, reasons=revision)
+    citizen = Actor.citizen(app.applicant_id)
+    services.add_attachment(
+        application=app, actor=citizen, requirement_code="ktp_kepala", content=PNG
+    )
+    workflow.resubmit(application=app, actor=citizen)
+    statements: list[str] = []
+
+    def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202 - Django's hook
+        if not sql.startswith(("SAVEPOINT", "RELEASE")):  # the test's own transaction
+            statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        claimed = workflow.claim_next(actor=verifier)
+    assert claimed.pk == app.pk
+    assert len(statements) == 2, statements  # the claim, the rollups
+    stored = Application.objects.get(pk=app.pk)
+    event = stored.events.order_by("-id").first()
+    assert (stored.status, stored.assigned_to_id) == (Status.IN_REVIEW, verifier.user.pk)
+    assert (claimed.status, claimed.assigned_to_id, claimed.claimed_at) == (
+        stored.status, stored.assigned_to_id, stored.claimed_at,
+    )  # fmt: skip
+    assert claimed.form_data == stored.form_data and claimed.due_date == stored.due_date
+    assert (event.transition, event.from_status, event.to_status) == (
+        "claim",
+        "submitted",
+        "in_review",
+    )
+    assert (event.actor_id, event.actor_kind, event.at) == (
+        verifier.user.pk,
+        "staff",
+        stored.claimed_at,
+    )
+    assert not Notification.objects.filter(event=event).exists()  # a claim tells nobody
+    assert recount.compare(recount.stored(), recount.recount()) == []
