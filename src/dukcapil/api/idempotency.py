@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from dukcapil.api.auth import Caller
 from dukcapil.api.models import IdempotencyRecord
 from dukcapil.applications.models import Application
+from dukcapil.registry.selectors import PreparedLookup
 
 MAX_KEY_LENGTH = 200
 # How long an answer is kept; a client retries within minutes, a day leaves room for outages.
@@ -55,8 +56,19 @@ def _owner(caller: Caller) -> dict[str, Any]:
     return {"api_key": caller.api_key} if caller.api_key else {"user": caller.user}
 
 
+# Looked up before every keyed submission: compiled once, prepared on PostgreSQL.
+_BY_API_KEY = PreparedLookup(
+    lambda api_key_id, key: IdempotencyRecord.objects.filter(api_key_id=api_key_id, key=key), 0, ""
+)
+_BY_USER = PreparedLookup(
+    lambda key, user_id: IdempotencyRecord.objects.filter(key=key, user_id=user_id), "", 0
+)
+
+
 def _stored(caller: Caller, key: str) -> IdempotencyRecord | None:
-    return IdempotencyRecord.objects.filter(key=key, **_owner(caller)).first()
+    if caller.api_key:
+        return _BY_API_KEY.first(caller.api_key.pk, key)
+    return _BY_USER.first(key, caller.user.pk)
 
 
 def _replay(record: IdempotencyRecord, request_hash: str) -> Answer:
@@ -83,9 +95,11 @@ def run_once(
     work: Callable[[], tuple[int, dict[str, Any], Application | None]],
 ) -> Answer:
     """Run ``work`` (which returns status, JSON body and the application it made) unless ``key``
-    was seen before for this caller; then answer as the first time."""
+    was seen before for this caller; then answer as the first time. The work runs in one
+    transaction, which an exception rolls back whole."""
     if not key:
-        status, body, _application = work()
+        with transaction.atomic():
+            status, body, _application = work()
         return Answer(status, body)
     key = key.strip()
     if len(key) > MAX_KEY_LENGTH:

@@ -119,10 +119,26 @@ def _may_apply_for(caller: Caller, resident: Resident) -> bool:
     return is_in_jurisdiction(resident, user=caller.user)
 
 
-def _qualified(errors: ValidationError, service_code: str, sent: dict[str, str]) -> ValidationError:
-    """The service names requirements by their code; the API names where in the request each one
-    goes (``attachments.ktp``, ``form_data.alamat``, ``declarations.pernyataan``): where the client
-    put it (``sent``), else where the service's catalogue says it belongs."""
+def qualified(
+    errors: ValidationError,
+    *,
+    service_code: str,
+    form_data: dict[str, Any] | None,
+    declarations: list[str] | None,
+    attachments: list[str],
+) -> ValidationError:
+    """``errors`` of :func:`submit_for_caller` as the API names them. The service names
+    requirements by their code; the API names where in the request each one goes
+    (``attachments.ktp``, ``form_data.alamat``, ``declarations.pernyataan``): where the client put
+    it, else where the service's catalogue says it belongs.
+
+    Called once the submission's transaction has rolled back (it reads the catalogue): the
+    submission joins its caller's transaction without a savepoint."""
+    sent = {
+        **{code: "form_data" for code in form_data or {}},
+        **{code: "declarations" for code in declarations or []},
+        **{code: "attachments" for code in attachments},
+    }
     version = current_version(service_code)
     where = {RequirementKind.UPLOAD: "attachments", RequirementKind.FIELD: "form_data",
              RequirementKind.DECLARATION: "declarations"}  # fmt: skip
@@ -164,8 +180,10 @@ def submit_for_caller(
     """Create, fill and submit an application for the resident named by ``identity``; the
     application and what its files were stored as.
 
-    Raises ``ValidationError`` (nothing written) for bad input, ``Http404`` when the identity does
-    not match the registry or the resident is outside the caller's office or jurisdiction.
+    Raises ``ValidationError`` for bad input (the caller's transaction, joined without a
+    savepoint, then rolls back: nothing written; :func:`qualified` names its fields as the API
+    does), ``Http404`` when the identity does not match the registry or the resident is outside
+    the caller's office or jurisdiction.
     """
     nik, kk_number = _normalised_identifiers(identity)
     files = decode_uploads(list(uploads))
@@ -180,30 +198,23 @@ def submit_for_caller(
         raise _not_found()
     if language not in ("id", "en"):
         language = "en" if (translation.get_language() or "").startswith("en") else "id"
-    try:
-        application, attachments = application_services.submit_new_application(
-            service_code=service_code,
-            applicant=resident,
-            channel=channel,
-            actor=caller.actor,
-            form_data=form_data or None,
-            declarations=declarations or None,
-            attachments=files,
-            applicant_relation=applicant_relation,
-            phone=phone,
-            language=language,
-            delivery_method=delivery_method,
-            delivery_address=delivery_address,
-            privacy_acknowledged=privacy_acknowledged,
-            consent_recorded=consent_recorded,
-        )
-    except ValidationError as e:
-        sent = {
-            **{code: "form_data" for code in form_data or {}},
-            **{code: "declarations" for code in declarations or []},
-            **{code: "attachments" for code, _data, _name in files},
-        }
-        raise _qualified(e, service_code, sent) from e
+    application, attachments = application_services.submit_new_application(
+        service_code=service_code,
+        applicant=resident,
+        channel=channel,
+        actor=caller.actor,
+        form_data=form_data or None,
+        declarations=declarations or None,
+        attachments=files,
+        applicant_relation=applicant_relation,
+        phone=phone,
+        language=language,
+        delivery_method=delivery_method,
+        delivery_address=delivery_address,
+        privacy_acknowledged=privacy_acknowledged,
+        consent_recorded=consent_recorded,
+        savepoint=False,  # idempotency.run_once's transaction, rolled back on any error
+    )
     # What was stored: images are re-encoded (metadata stripped), so the digest, type and size
     # are the stored file's, not those of the bytes received.
     by_code = {a.requirement_code: a for a in attachments if not a.superseded}

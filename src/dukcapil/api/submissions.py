@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Header, Router
 from ninja.decorators import decorate_view
@@ -76,9 +77,15 @@ def submit_application(
         if idempotency_key
         else ""
     )
-    answer = idempotency.run_once(
-        caller=caller, key=idempotency_key, request_hash=request_hash, work=work
-    )
+    try:
+        answer = idempotency.run_once(
+            caller=caller, key=idempotency_key, request_hash=request_hash, work=work
+        )
+    except ValidationError as error:  # the work rolled back: named as the request names things
+        raise services.qualified(
+            error, service_code=payload.service, form_data=payload.form_data,
+            declarations=payload.declarations, attachments=list(payload.attachments),
+        ) from error  # fmt: skip
     response = JsonResponse(answer.body, status=answer.status)
     if answer.replayed:
         response["Idempotent-Replayed"] = "true"
