@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dukcapil.applications.tracking import display
@@ -95,6 +96,7 @@ class Application(models.Model):
         null=True,
         blank=True,
         related_name="applications_entered",
+        db_index=False,  # app_operator_idx, only where set
     )
     consent_recorded = models.BooleanField(default=False)
     assigned_to = models.ForeignKey(
@@ -103,9 +105,10 @@ class Application(models.Model):
         null=True,
         blank=True,
         related_name="applications_assigned",
+        db_index=False,  # app_assigned_to_idx, only where set
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -115,7 +118,12 @@ class Application(models.Model):
     registry_result = models.JSONField(default=dict, blank=True)
     # A case opened by another office's approval (moving in after moving out within the province).
     origin = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        db_index=False,  # app_origin_idx, only where set
     )
 
     class Meta:
@@ -125,6 +133,15 @@ class Application(models.Model):
             # The verifier queue: one office, oldest due first, keyset by (due_date, id).
             models.Index(fields=["office", "status", "due_date", "id"], name="app_queue_idx"),
             models.Index(fields=["kecamatan", "status"], name="app_kecamatan_status_idx"),
+            # Users and cases referred to by few applications (an operator's entries, a
+            # verifier's cases, follow-ups): indexed only where set, so that the many rows
+            # without one cost no index entry when inserted or when their status changes.
+            *(
+                models.Index(
+                    fields=[name], name=f"app_{name}_idx", condition=Q(**{f"{name}__isnull": False})
+                )
+                for name in ("operator", "assigned_to", "origin")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["tracking_number"], name="app_tracking_number_key")
