@@ -42,9 +42,11 @@ messages: $(STAMP)
 	    --no-obsolete --no-location --ignore 'tests/*' --ignore 'testing.py' --ignore 'static/*') \
 	  || exit 1; \
 	done
-	# Indonesian is the source language: its catalogue repeats each message.
+	# Indonesian is the source language: its catalogue repeats each message. It has one plural
+	# form (nplurals=1): msgen's second one goes, so that `msgfmt -c` accepts the catalogue.
 	for po in src/dukcapil/*/locale/id/LC_MESSAGES/django.po; do \
-	  msgattrib --clear-fuzzy --empty $$po -o $$po && msgen $$po -o $$po; done
+	  msgattrib --clear-fuzzy --empty $$po -o $$po && msgen $$po -o $$po \
+	  && sed -i '/^msgstr\[1\]/,/^$$/{/^$$/!d}' $$po || exit 1; done
 	cd src/dukcapil && DUKCAPIL_DATA_DIR=$(CURDIR)/var ../../$(BIN)/dukcapil compilemessages --ignore '.venv'
 
 clean:
