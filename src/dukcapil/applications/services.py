@@ -286,28 +286,36 @@ def submit_new_application(
     ``savepoint=False``: inside a caller's transaction, join it without a savepoint (two round
     trips fewer); the caller then rolls back the whole of it on an error.
     """
-    with transaction.atomic(savepoint=savepoint):
-        app = _draft(
-            service_code=service_code, applicant=applicant, channel=channel, actor=actor,
-            applicant_relation=applicant_relation, phone=phone, language=language,
-        )  # fmt: skip
-        _fill(
-            app, form_data=form_data, declarations=declarations,
-            privacy_acknowledged=privacy_acknowledged, consent_recorded=consent_recorded,
-            delivery_method=delivery_method, delivery_address=delivery_address,
-        )  # fmt: skip
-        files = [
-            _stored_attachment(app, requirement_code=code, data=data, original_name=name)
-            for code, data, name in attachments
-        ]
-        given_later: set[str] = set()
-        for attachment in reversed(files):
-            attachment.superseded = attachment.requirement_code in given_later
-            given_later.add(attachment.requirement_code)
-        current = frozenset(a.requirement_code for a in files if not a.superseded)
-        app = workflow.submit(application=app, actor=actor, uploaded=current)
-        Attachment.objects.bulk_create(files)
-        return app, files
+    files: list[Attachment] = []
+    try:
+        with transaction.atomic(savepoint=savepoint):
+            app = _draft(
+                service_code=service_code, applicant=applicant, channel=channel, actor=actor,
+                applicant_relation=applicant_relation, phone=phone, language=language,
+            )  # fmt: skip
+            _fill(
+                app, form_data=form_data, declarations=declarations,
+                privacy_acknowledged=privacy_acknowledged, consent_recorded=consent_recorded,
+                delivery_method=delivery_method, delivery_address=delivery_address,
+            )  # fmt: skip
+            for code, data, name in attachments:
+                files.append(
+                    _stored_attachment(app, requirement_code=code, data=data, original_name=name)
+                )
+            given_later: set[str] = set()
+            for attachment in reversed(files):
+                attachment.superseded = attachment.requirement_code in given_later
+                given_later.add(attachment.requirement_code)
+            current = frozenset(a.requirement_code for a in files if not a.superseded)
+            app = workflow.submit(application=app, actor=actor, uploaded=current)
+            Attachment.objects.bulk_create(files)
+            return app, files
+    except BaseException:
+        # Refused (a requirement missing, a later file refused …): the files already stored go
+        # too, so that a refused submission leaves nothing behind, on disk either.
+        for attachment in files:
+            attachment.file.delete(save=False)
+        raise
 
 
 @transaction.atomic

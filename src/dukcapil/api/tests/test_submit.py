@@ -205,10 +205,11 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
 def test_bad_input_is_refused_with_a_message_and_nothing_written(
-    case, client, serang_key, household
+    case, client, serang_key, household, settings, tmp_path
 ):
     change, status, field, message = BAD_INPUTS[case]
     counts = _counts()
+    settings.MEDIA_ROOT = tmp_path  # the files stored before the refusal must go too
 
     response = post_json(
         client,
@@ -223,6 +224,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_written(
     assert set(body) == {"detail", "errors"}
     assert message in " ".join(body["errors"].get(field, [])), body
     assert _counts() == counts
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 @pytest.mark.parametrize(
