@@ -441,7 +441,7 @@ def _claim_next_in_one_statement(actor: Actor) -> Application | None:
     (the state and jurisdiction checks are the statement's ``WHERE``, the role was checked by the
     caller), in one prepared statement instead of five; then the other apps' effects, in the
     same transaction. Take next is what every verifier does all day, eight at once."""
-    from dukcapil.registry.selectors import prepared_rows
+    from dukcapil.core.db import prepared_rows
 
     t = TRANSITIONS["claim"]
     statement = _claim_statement(actor.user)

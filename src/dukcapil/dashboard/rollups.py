@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 
+from dukcapil.core.db import execute_prepared
 from dukcapil.dashboard.buckets import BUCKET_FIELDS, BUCKET_HOURS, bucket_of
 from dukcapil.dashboard.models import (
     ROLLUPS,
@@ -332,6 +333,15 @@ def as_rows(tally: Tally) -> Iterator[tuple[type, list[tuple]]]:
         yield model, rows
 
 
+@lru_cache(maxsize=512)
+def _one_statement(shape: tuple[tuple[type, int], ...]) -> str:
+    """The upserts of ``shape`` (table, number of rows; in :data:`ROLLUPS` order) as one
+    statement: each table's a data-modifying ``WITH`` of the last one."""
+    parts = [_upsert_sql(model, [()] * count)[0] for model, count in shape]
+    ctes = ", ".join(f"u{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
+    return (f"WITH {ctes} " if ctes else "") + parts[-1]
+
+
 def write(tally: Tally) -> None:
     """Add ``tally`` to the rollup tables (tables and keys in one fixed order: concurrent
     transitions lock the same rows in the same order and cannot deadlock on them).
@@ -344,16 +354,20 @@ def write(tally: Tally) -> None:
     batches = [(model, rows) for model, rows in as_rows(tally) if rows]
     if not batches:
         return
+    if (
+        connection.vendor == "postgresql"
+        and sum(len(rows) for _model, rows in batches) <= ONE_STATEMENT_ROWS
+    ):
+        params = [value for _model, rows in batches for row in rows for value in row]
+        sql = _one_statement(tuple((model, len(rows)) for model, rows in batches))
+        if connection.queries_logged:  # logged with its values (DEBUG, tests counting queries)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+        else:
+            # Prepared: a transition's tally has one of a few shapes, planned once per connection.
+            execute_prepared(connection, sql, params)
+        return
     with connection.cursor() as cursor:
-        if (
-            connection.vendor == "postgresql"
-            and sum(len(rows) for _model, rows in batches) <= ONE_STATEMENT_ROWS
-        ):
-            parts = [_upsert_sql(model, rows) for model, rows in batches]
-            ctes = ", ".join(f"u{i} AS ({sql})" for i, (sql, _params) in enumerate(parts[:-1]))
-            sql = (f"WITH {ctes} " if ctes else "") + parts[-1][0]
-            cursor.execute(sql, [value for _sql, params in parts for value in params])
-            return
         for model, rows in batches:
             sql, _params = _upsert_sql(model, rows[:1])
             cursor.executemany(sql, rows)

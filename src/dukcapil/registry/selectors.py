@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
 from django.db import connections
@@ -11,6 +10,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
 from dukcapil.core.crypto import blind_index
+from dukcapil.core.db import prepared_rows
 from dukcapil.registry.models import KK_PURPOSE, NIK_PURPOSE, Family, Resident
 
 
@@ -89,38 +89,6 @@ class PreparedLookup:
         """The one row (the values name at most one)."""
         found = self.all(*values, using=using)
         return found[0] if found else None
-
-
-NEVER_BY_COUNT = 2**31  # psycopg's threshold: prepare only what is asked for
-
-
-def prepared_rows(connection: Any, sql: str, params: list) -> list[tuple]:
-    """The rows of ``sql`` run on a PostgreSQL ``connection`` as a prepared statement (planned
-    once per connection), through Django's cursor wrapper (its errors, ``execute_wrappers``)."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        if connection.connection.prepare_threshold is None:
-            # Django turns psycopg's preparing off (for pgbouncer in transaction mode); only
-            # this cursor asks for it, explicitly, and Django's own cursors bind client-side,
-            # which never prepares.
-            connection.connection.prepare_threshold = NEVER_BY_COUNT
-        raw = _preparing_cursor_class()(connection.connection)
-    with connection._prepare_cursor(raw) as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-@lru_cache(maxsize=1)
-def _preparing_cursor_class() -> type:
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparingCursor(ServerBindingCursor):
-        """Server-side binding, and the statement prepared (psycopg keeps it per connection)."""
-
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            return super().execute(query, params, prepare=True)
-
-    return PreparingCursor
 
 
 _RESIDENT_BY_NIK = PreparedLookup(
