@@ -78,6 +78,8 @@ def _schema_message(error: dict[str, Any]) -> str:
         return _("Jumlah isian tidak sesuai.")
     if kind == "json_invalid":
         return _("Bukan JSON yang sah.")
+    if kind == "string_nul":
+        return _("Teks tidak boleh berisi karakter NUL.")
     return str(error.get("msg", _("Tidak valid.")))
 
 
@@ -91,7 +93,10 @@ def _schema_field(loc: tuple | list) -> str:
 def _on_schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_schema_field(error.get("loc", ())), []).append(_schema_message(error))
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "string_nul":  # found by a model's check: the field is in ctx
+            loc = (*loc, *filter(None, str((error.get("ctx") or {}).get("at", "")).split(".")))
+        errors.setdefault(_schema_field(loc), []).append(_schema_message(error))
     return JsonResponse(
         error_body(_("Permintaan tidak sesuai skema: periksa isian yang disebut."), errors),
         status=422,

@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from dukcapil.applications.models import RevisionReason
@@ -27,9 +27,41 @@ def _iso_date_only(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 
+def nul_at(value: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """Where in JSON-like ``value`` a NUL character is (in a text or a key), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        here = (*path, str(key).replace("\x00", "\\0"))
+        if isinstance(key, str) and "\x00" in key:
+            return here
+        found = nul_at(item, here)
+        if found is not None:
+            return found
+    return None
+
+
 class StrictSchema(Schema):
     # An unknown field is a typo on the client's side: say so rather than drop it silently.
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_character(cls, data: Any) -> Any:
+        # No text the system keeps may hold NUL (PostgreSQL refuses it in text and JSON): a
+        # request with one is refused where it is (``at``), before anything reads it.
+        at = nul_at(data) if isinstance(data, dict) else None
+        if at is not None:
+            raise PydanticCustomError(
+                "string_nul", "Text must not contain a NUL character", {"at": ".".join(at)}
+            )
+        return data
 
 
 class Error(Schema):

@@ -27,6 +27,7 @@ from dukcapil.applications.models import (
 from dukcapil.applications.requirements import clean_address, clean_form_data
 from dukcapil.catalog.models import Applicant, RequirementKind
 from dukcapil.catalog.selectors import current_version
+from dukcapil.core.phones import normalise_phone
 from dukcapil.regions.models import Kecamatan
 from dukcapil.registry.choices import LifeStatus
 from dukcapil.registry.models import Resident
@@ -87,6 +88,12 @@ def _draft(
             {"applicant": [_("Layanan ini tidak dapat diajukan oleh %(who)s.")
                            % {"who": Applicant(applicant_relation).label}]}
         )  # fmt: skip
+    if phone:
+        phone = normalise_phone(phone) or ""
+        if not phone:
+            raise ValidationError(
+                {"phone": [_("Nomor telepon tidak valid (contoh: 081234567890).")]}
+            )
     if applicant.life_status != LifeStatus.ALIVE or applicant.family_id is None:
         raise ValidationError({"applicant": [_("Pemohon tidak terdaftar dalam sebuah KK.")]})
     kecamatan = applicant.family.desa.kecamatan
@@ -217,7 +224,8 @@ def _stored_attachment(
         sha256=hashlib.sha256(cleaned.data).hexdigest(),
         content_type=cleaned.content_type,
         size=len(cleaned.data),
-        original_name=original_name[:200],
+        # The client's name for the file, shown to staff: printable characters only.
+        original_name="".join(c for c in original_name if c.isprintable())[:200],
     )
     attachment.file.save(
         f"{tracking.new_tracking_number()}.{cleaned.extension}",
