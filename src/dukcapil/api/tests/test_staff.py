@@ -95,8 +95,10 @@ def test_the_list_filters_like_the_queue(staff_client, verifier, serang_apps):
 
 def test_filters_that_are_not_codes_are_refused_not_a_server_error(staff_client, verifier):
     client = staff_client(verifier)
-    for query in ({"kecamatan": "36\x00.73"}, {"service": "kk baru"}, {"after": "x\x00"}):
-        assert client.get(LIST_URL, query).status_code == 422
+    assert client.get(LIST_URL, {"service": "kk baru"}).status_code == 422
+    # A NUL character in the address is refused before the view (core's middleware).
+    for query in ({"kecamatan": "36\x00.73"}, {"after": "x\x00"}):
+        assert client.get(LIST_URL, query).status_code == 400
 
 
 def test_the_detail_shows_files_history_and_what_the_user_can_do(
