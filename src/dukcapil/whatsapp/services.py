@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dukcapil.core.text import without_nul
 from dukcapil.whatsapp.models import (
     STATUS_RANK,
     Conversation,
@@ -49,7 +50,9 @@ def message_text(message: dict) -> str:
 def process_delivery(delivery: WebhookDelivery) -> None:
     """Parse one stored POST and process every entry, change, message and status in it."""
     try:
-        payload = json.loads(bytes(delivery.body))
+        # A NUL in a text (which no phone sends, but anyone can post) is dropped: the message
+        # is still read, and nothing in it can fail to be stored.
+        payload = without_nul(json.loads(bytes(delivery.body)))
     except ValueError as exc:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
             processed_at=timezone.now(), error=f"not JSON: {exc}"[:500]

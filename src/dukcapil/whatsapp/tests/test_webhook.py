@@ -190,3 +190,13 @@ def test_lost_jobs_are_enqueued_again(client, handled):
     run_tasks()
     assert handled == ["wamid.lost"]
     assert requeue_stalled() == {"deliveries": 0, "conversations": 0}
+
+
+def test_a_nul_character_in_a_message_is_dropped_and_the_message_still_read(client, handled):
+    """No phone sends NUL, but anyone can post it: PostgreSQL could not store the text (nor the
+    error about it), so the delivery failed again at every retry."""
+    post_signed(client, webhook_body([text_message("ha\x00lo", wamid="wamid.N\x001")]))
+    assert run_tasks() == 1
+    assert handled == ["wamid.N1"]
+    assert InboundMessage.objects.get(wamid="wamid.N1").text == "halo"
+    assert WebhookDelivery.objects.get().error == ""
