@@ -4,10 +4,12 @@ province, its own for a regency head."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dukcapil.accounts.models import Role
@@ -157,7 +159,11 @@ def test_a_filtered_page_shows_the_filters_and_the_widened_period(
     handmade, client_as, province_monitor
 ):
     client = client_as(province_monitor)
-    page = client.get(reverse("dashboard:index") + "?kecamatan=36.73.01&kanal=whatsapp&per=kanal")
+    # 41 days, never whole months (the default 30 days are on the last day of a 30-day month).
+    today = timezone.localdate()
+    since = (today - dt.timedelta(days=40)).isoformat()
+    page = client.get(reverse("dashboard:index") + "?kecamatan=36.73.01&kanal=whatsapp&per=kanal"
+                      f"&dari={since}&sampai={today.isoformat()}")  # fmt: skip
     assert page.status_code == 200
     text = page.content.decode()
     assert "diperluas ke bulan penuh" in text and 'id="status-kanal"' in text
