@@ -11,6 +11,7 @@ from pydantic import BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from dukcapil.applications.models import RevisionReason
+from dukcapil.core.text import nul_at
 
 Channel = Literal["api", "web", "whatsapp", "operator"]
 
@@ -25,26 +26,6 @@ def _iso_date_only(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
-
-
-def nul_at(value: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
-    """Where in JSON-like ``value`` a NUL character is (in a text or a key), or None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return None
-    for key, item in items:
-        here = (*path, str(key).replace("\x00", "\\0"))
-        if isinstance(key, str) and "\x00" in key:
-            return here
-        found = nul_at(item, here)
-        if found is not None:
-            return found
-    return None
 
 
 class StrictSchema(Schema):

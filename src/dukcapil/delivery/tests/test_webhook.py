@@ -140,6 +140,16 @@ def test_unknown_resi_is_refused_and_nothing_is_stored(client, fake_pos, shipmen
         ([{"code": "PICKED_UP", "occurred_at": "2026-11-29T10:00:00"}], 400),
         ([{"code": "DELIVERED", "occurred_at": "2026-11-29T10:00:00+07:00"}], 400),
         ([], 400),
+        (
+            [
+                {
+                    "code": "PICKED_UP",
+                    "occurred_at": "2026-11-29T10:00:00+07:00",
+                    "location": "Serang\x00",
+                }
+            ],
+            400,
+        ),  # PostgreSQL keeps no NUL: it was a 500
     ],
 )
 def test_malformed_callbacks_are_refused_whole(client, fake_pos, shipment, events, status):

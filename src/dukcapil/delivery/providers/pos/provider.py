@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from dukcapil.core.text import nul_at
 from dukcapil.delivery.providers.base import (
     Booking,
     CourierError,
@@ -226,6 +227,8 @@ class PosProvider(CourierProvider):
             raise WebhookRefused("body is not JSON") from None
         if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
             raise WebhookRefused("expected {resi, events: [...]}")
+        if (at := nul_at(payload)) is not None:  # PostgreSQL could keep no such text
+            raise WebhookRefused(f"a NUL character in {'.'.join(at)}")
         resi = str(payload.get("resi") or "")
         if not resi or not payload["events"]:
             raise WebhookRefused("resi and at least one event required")
