@@ -88,12 +88,8 @@ def _draft(
             {"applicant": [_("Layanan ini tidak dapat diajukan oleh %(who)s.")
                            % {"who": Applicant(applicant_relation).label}]}
         )  # fmt: skip
-    if phone:
-        phone = normalise_phone(phone) or ""
-        if not phone:
-            raise ValidationError(
-                {"phone": [_("Nomor telepon tidak valid (contoh: 081234567890).")]}
-            )
+    if phone and (phone := normalise_phone(phone)) is None:
+        raise ValidationError({"phone": [_("Nomor telepon tidak valid (contoh: 081234567890).")]})
     if applicant.life_status != LifeStatus.ALIVE or applicant.family_id is None:
         raise ValidationError({"applicant": [_("Pemohon tidak terdaftar dalam sebuah KK.")]})
     kecamatan = applicant.family.desa.kecamatan

@@ -349,6 +349,14 @@ def _first_submitted(candidates):  # noqa: ANN001, ANN202 - QuerySet[Application
 _NEXT_IN_QUEUE: dict[tuple, tuple] = {}
 
 
+def _queue_key(user: object) -> tuple:
+    """What a verifier's compiled queue query depends on: the database and the jurisdiction."""
+    return (
+        connection.alias, user.pk, user.role, user.jurisdiction_level, user.regency_id,
+        user.kecamatan_id,
+    )  # fmt: skip
+
+
 def _next_in_queue(user: object) -> tuple:
     """The claim's query for ``user``'s queue (:func:`verifier_queue`, the scoping selector)
     as a :class:`~dukcapil.registry.selectors.PreparedLookup` with its parameters: compiled once
@@ -357,10 +365,7 @@ def _next_in_queue(user: object) -> tuple:
     from dukcapil.applications.selectors import verifier_queue
     from dukcapil.registry.selectors import PreparedLookup
 
-    key = (
-        connection.alias, user.pk, user.role, user.jurisdiction_level, user.regency_id,
-        user.kecamatan_id,
-    )  # fmt: skip
+    key = _queue_key(user)
     found = _NEXT_IN_QUEUE.get(key)
     if found is None:
         queryset = _first_submitted(verifier_queue(user))
@@ -390,10 +395,7 @@ def _claim_statement(user: object) -> _ClaimStatement:
     id and the application's earlier steps (transition, from, to, at; oldest first)."""
     from dukcapil.applications.selectors import verifier_queue
 
-    key = (
-        connection.alias, user.pk, user.role, user.jurisdiction_level, user.regency_id,
-        user.kecamatan_id,
-    )  # fmt: skip
+    key = _queue_key(user)
     found = _CLAIM_STATEMENTS.get(key)
     if found is not None:
         return found

@@ -5,8 +5,6 @@ from django.db.models import QuerySet
 from dukcapil.catalog.models import RegencyServiceLevel, Service, ServiceVersion
 from dukcapil.registry.selectors import PreparedLookup
 
-CODE_MAX_LENGTH = Service._meta.get_field("code").max_length
-
 
 def active_services() -> QuerySet[Service]:
     return Service.objects.filter(is_active=True).select_related("current_version")
@@ -21,11 +19,6 @@ _ACTIVE_SERVICE = PreparedLookup(
 
 
 def current_version(code: str) -> ServiceVersion | None:
-    """The version new applications of the active service ``code`` are made under; None for an
-    unknown code, including one no service could have (too long, a NUL character: PostgreSQL
-    refuses NUL in text, which would be a 500 instead of "unknown service")."""
-    if not isinstance(code, str) or len(code) > CODE_MAX_LENGTH or "\x00" in code:
-        return None
     service = _ACTIVE_SERVICE.first(code)  # codes are unique
     return service.current_version if service else None
 

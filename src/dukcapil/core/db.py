@@ -31,7 +31,13 @@ def prepared_rows(connection: Any, sql: str, params: list) -> list[tuple]:
 
 
 def execute_prepared(connection: Any, sql: str, params: list) -> None:
-    """Run ``sql`` (no result) on a PostgreSQL ``connection`` as a prepared statement."""
+    """Run ``sql`` (no result) on a PostgreSQL ``connection`` as a prepared statement. A
+    connection that logs its queries (DEBUG, tests counting them) runs it as Django does, so
+    that the log shows it with its values, which psycopg does not keep for a prepared one."""
+    if connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
     with _prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
 

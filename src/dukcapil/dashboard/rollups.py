@@ -306,20 +306,19 @@ def record_transition(*, event, application) -> None:  # noqa: ANN001
 ONE_STATEMENT_ROWS = 200
 
 
-def _upsert_sql(model: type, rows: list[tuple]) -> tuple[str, list]:
+def _upsert_sql(model: type, count: int = 1) -> str:
     """``INSERT … VALUES (…), (…) ON CONFLICT (key) DO UPDATE SET c = c + EXCLUDED.c`` for
-    ``rows`` (distinct keys: one tally entry each) and its parameters."""
+    ``count`` rows (distinct keys: one tally entry each)."""
     table, quote = model._meta.db_table, connection.ops.quote_name
     columns = [*model.KEY, *model.COUNTERS]
     sets = ", ".join(
         f"{quote(c)} = {table}.{quote(c)} + EXCLUDED.{quote(c)}" for c in model.COUNTERS
     )
-    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
-    sql = (
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * count)
+    return (
         f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES {values} "  # noqa: S608
         f"ON CONFLICT ({', '.join(model.KEY)}) DO UPDATE SET {sets}"
     )
-    return sql, [value for row in rows for value in row]
 
 
 def as_rows(tally: Tally) -> Iterator[tuple[type, list[tuple]]]:
@@ -337,7 +336,7 @@ def as_rows(tally: Tally) -> Iterator[tuple[type, list[tuple]]]:
 def _one_statement(shape: tuple[tuple[type, int], ...]) -> str:
     """The upserts of ``shape`` (table, number of rows; in :data:`ROLLUPS` order) as one
     statement: each table's a data-modifying ``WITH`` of the last one."""
-    parts = [_upsert_sql(model, [()] * count)[0] for model, count in shape]
+    parts = [_upsert_sql(model, count) for model, count in shape]
     ctes = ", ".join(f"u{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
     return (f"WITH {ctes} " if ctes else "") + parts[-1]
 
@@ -360,17 +359,12 @@ def write(tally: Tally) -> None:
     ):
         params = [value for _model, rows in batches for row in rows for value in row]
         sql = _one_statement(tuple((model, len(rows)) for model, rows in batches))
-        if connection.queries_logged:  # logged with its values (DEBUG, tests counting queries)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-        else:
-            # Prepared: a transition's tally has one of a few shapes, planned once per connection.
-            execute_prepared(connection, sql, params)
+        # Prepared: a transition's tally has one of a few shapes, planned once per connection.
+        execute_prepared(connection, sql, params)
         return
     with connection.cursor() as cursor:
         for model, rows in batches:
-            sql, _params = _upsert_sql(model, rows[:1])
-            cursor.executemany(sql, rows)
+            cursor.executemany(_upsert_sql(model), rows)
 
 
 def purge_empty_open_counts() -> int:

@@ -26,6 +26,7 @@ from dukcapil.applications import workflow
 from dukcapil.applications.actors import Actor
 from dukcapil.applications.models import Application, DeliveryMethod
 from dukcapil.applications.models import Status as S
+from dukcapil.core.phones import normalise_phone
 from dukcapil.delivery.addresses import check_address, office_address, registry_address
 from dukcapil.delivery.models import (
     Direction,
@@ -81,10 +82,8 @@ def _check_staff(actor: Actor, application: Application, roles: set[str]) -> Non
 
 
 def _phone(value: str) -> str:
-    digits = re.sub(r"[\s\-+()]", "", value or "")
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not re.fullmatch(r"62\d{8,13}", digits):
+    digits = normalise_phone(value) or ""
+    if not re.fullmatch(r"62\d{8,13}", digits):  # the courier calls Indonesian numbers
         raise ValidationError(
             {"phone": _("Nomor telepon penerima tidak valid (contoh: 081234567890).")}
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dukcapil.core.phones import normalise_phone
+
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 DATE_HELP = _("Contoh: 14-03-1985")
 
@@ -41,8 +43,7 @@ class IdentityForm(forms.Form):
         digits = "".join(c for c in self.cleaned_data["phone"] if c.isdigit())
         if not digits:
             return ""
-        if digits.startswith("0"):
-            digits = "62" + digits[1:]
+        digits = normalise_phone(digits) or ""
         if not digits.startswith("62") or not 10 <= len(digits) <= 15:
             raise forms.ValidationError(_("Tulis nomor HP Indonesia, misalnya 0812 3456 7890."))
         return digits
